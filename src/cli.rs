@@ -1,0 +1,41 @@
+//! The `sohoa` command line: argument parsing and dispatch to the stage modules.
+//!
+//! Each subcommand's work lives in its stage module; this file only wires them up.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Exit status: every input was processed.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: some inputs failed (each was reported on stderr); the others were processed.
+pub const EXIT_SOME_FAILED: u8 = 1;
+/// Exit status: bad command-line arguments.
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "sohoa",
+    version,
+    about = "Scanned Vietnamese Party and State documents into clean, searchable, structured data",
+    after_help = "Example:\n  sohoa ocr scan.pdf > scan.txt"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {}
+
+/// Parses the process arguments, runs the subcommand and returns the exit status.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {}
+}
