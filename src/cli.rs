@@ -1,6 +1,7 @@
 //! The `sohoa` command line: argument parsing and dispatch to the stage modules.
 //!
-//! Each subcommand's work lives in its stage module; this file only wires them up.
+//! Each subcommand's arguments and work live in its stage module; this file only wires them up
+//! and turns results into exit statuses (documented in the README).
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -11,6 +12,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_SOME_FAILED: u8 = 1;
 /// Exit status: bad command-line arguments.
 pub const EXIT_USAGE: u8 = 2;
+/// Exit status: the command as a whole could not run (missing model, engine or library).
+pub const EXIT_FATAL: u8 = 3;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -25,17 +28,60 @@ struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-enum Command {}
+enum Command {
+    /// OCR scans and PDFs (Tesseract `vie`; a PDF's own text layer where it has one).
+    #[cfg(feature = "ocr")]
+    Ocr(crate::ocr::command::OcrArgs),
+}
 
 /// Parses the process arguments, runs the subcommand and returns the exit status.
 pub fn main() -> ExitCode {
+    #[cfg(feature = "ocr")]
+    single_threaded_openmp();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
-            let code = if err.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let code = if err.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_OK
+            };
             let _ = err.print();
             return ExitCode::from(code);
         }
     };
-    match cli.command {}
+    let outcome: anyhow::Result<bool> = match cli.command {
+        #[cfg(feature = "ocr")]
+        Command::Ocr(args) => crate::ocr::command::run(&args),
+    };
+    match outcome {
+        Ok(true) => ExitCode::from(EXIT_OK),
+        Ok(false) => ExitCode::from(EXIT_SOME_FAILED),
+        Err(err) => {
+            eprintln!("sohoa: {err:#}");
+            ExitCode::from(EXIT_FATAL)
+        }
+    }
+}
+
+/// Makes sure `OMP_THREAD_LIMIT=1` was in the environment when the process started.
+///
+/// libgomp (pulled in by libtesseract) reads it once, when it is loaded at exec time, so setting
+/// it from `main` is too late: re-execute ourselves with it set instead. Without it Tesseract's
+/// OpenMP threads fight the page pool for the cores.
+#[cfg(feature = "ocr")]
+fn single_threaded_openmp() {
+    use std::os::unix::process::CommandExt;
+    if std::env::var_os("OMP_THREAD_LIMIT").is_some() {
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    let err = std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .env("OMP_THREAD_LIMIT", "1")
+        .exec();
+    // exec only returns on failure; carry on with OpenMP's defaults rather than not run at all.
+    eprintln!("sohoa: warning: could not re-execute with OMP_THREAD_LIMIT=1: {err}");
 }

@@ -19,4 +19,9 @@
 //! default; without them the text stages (viet, lm, repair, extract) build with pure Rust only.
 
 pub mod cli;
+#[cfg(feature = "ocr")]
+pub mod ingest;
+#[cfg(feature = "ocr")]
+pub mod ocr;
+pub mod score;
 pub mod viet;

@@ -1,0 +1,137 @@
+//! `sohoa ocr`: print the text of scans and PDFs.
+
+use super::{OcrOptions, Page, page_text};
+use crate::ingest::{Document, Limits, PageOptions};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Arguments of `sohoa ocr`.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  sohoa ocr scan.pdf > scan.txt\n  sohoa ocr --json page-1.png page-2.tif | jq '.pages[].words[0]'"
+)]
+pub struct OcrArgs {
+    /// Files to read: PDF, TIFF (multi-page), PNG or JPEG, recognised by content.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Print one JSON object per file (JSON Lines) with pages, words, boxes and confidences.
+    #[arg(long)]
+    pub json: bool,
+    /// Tesseract language(s).
+    #[arg(long, default_value = "vie")]
+    pub lang: String,
+    /// OCR PDF pages even when they carry a text layer.
+    #[arg(long)]
+    pub force_ocr: bool,
+    /// Password for encrypted PDFs.
+    #[arg(long)]
+    pub password: Option<String>,
+    /// Worker threads (pages are OCR'd in parallel); default: the number of cores.
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct FileResult<'a> {
+    path: String,
+    kind: crate::ingest::Kind,
+    pages: Vec<PageResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct PageResult<'a> {
+    #[serde(flatten)]
+    page: Option<&'a Page>,
+    number: u32,
+    error: Option<String>,
+}
+
+/// Runs `sohoa ocr`; returns true when every file and page was read.
+pub fn run(args: &OcrArgs) -> anyhow::Result<bool> {
+    let options = OcrOptions {
+        lang: args.lang.clone(),
+        datapath: None,
+    };
+    super::check(&options)?;
+    let limits = Limits::default();
+    let page_options = PageOptions {
+        force_ocr: args.force_ocr,
+    };
+    let mut all_ok = true;
+    let mut documents = Vec::new();
+    for path in &args.files {
+        match Document::open_with_password(path, &limits, args.password.as_deref()) {
+            Ok(doc) => documents.push(doc),
+            Err(err) => {
+                eprintln!("sohoa: {}: {err}", path.display());
+                all_ok = false;
+            }
+        }
+    }
+    let tasks: Vec<(usize, u32)> = documents
+        .iter()
+        .enumerate()
+        .flat_map(|(d, doc)| (0..doc.page_count()).map(move |p| (d, p)))
+        .collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()?;
+    let results: Vec<Result<Page, String>> = pool.install(|| {
+        tasks
+            .par_iter()
+            .map(|&(d, p)| {
+                let doc = &documents[d];
+                let source = doc.page(p, &page_options).map_err(|e| e.to_string())?;
+                page_text(source, &options).map_err(|e| e.to_string())
+            })
+            .collect()
+    });
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut results = results.iter();
+    for doc in &documents {
+        let mut pages = Vec::new();
+        for number in 1..=doc.page_count() {
+            let result = results.next();
+            match result {
+                Some(Ok(page)) => pages.push(PageResult {
+                    page: Some(page),
+                    number,
+                    error: None,
+                }),
+                Some(Err(err)) => {
+                    eprintln!("sohoa: {}: page {number}: {err}", doc.path().display());
+                    all_ok = false;
+                    pages.push(PageResult {
+                        page: None,
+                        number,
+                        error: Some(err.clone()),
+                    });
+                }
+                None => {}
+            }
+        }
+        if args.json {
+            let record = FileResult {
+                path: doc.path().display().to_string(),
+                kind: doc.kind(),
+                pages,
+            };
+            serde_json::to_writer(&mut out, &record)?;
+            writeln!(out)?;
+        } else {
+            for page in pages {
+                // Like pdftotext: each page's text, then a form feed.
+                if let Some(page) = page.page {
+                    write!(out, "{}\n\x0c", page.text)?;
+                } else {
+                    write!(out, "\x0c")?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(all_ok)
+}

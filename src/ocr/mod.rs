@@ -1,0 +1,270 @@
+//! OCR: Tesseract (Debian's libtesseract, language `vie` by default) on page images.
+//!
+//! One engine is kept per worker thread and reused for every page that thread takes, because
+//! initialising Tesseract costs far more than recognising a small page. Tesseract's own OpenMP
+//! threads must be off (`OMP_THREAD_LIMIT=1` in the environment at exec time, which the `sohoa`
+//! binary arranges) so that the page pool, not OpenMP, uses the cores.
+//!
+//! ```no_run
+//! use sohoa::ocr::{OcrOptions, recognize};
+//! let image = image::open("page.png").unwrap().to_luma8();
+//! let page = recognize(&image, 300, &OcrOptions::default())?;
+//! println!("{} words, text:\n{}", page.words.len(), page.text);
+//! # Ok::<(), sohoa::ocr::Error>(())
+//! ```
+
+pub mod command;
+
+use crate::ingest::{PageContent, SourcePage, Word};
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use tesseract::{PageSegMode, Tesseract};
+use unicode_normalization::UnicodeNormalization;
+
+/// Where a page's text came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextSource {
+    /// Tesseract OCR of the page image.
+    Ocr,
+    /// The PDF's own text layer (no OCR).
+    TextLayer,
+}
+
+/// One page of text with its words, as later stages and the JSON output see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page {
+    /// 1-based page number.
+    pub number: u32,
+    /// Where the text came from.
+    pub source: TextSource,
+    /// Page width in pixels (300 dpi for PDF pages).
+    pub width: u32,
+    /// Page height in pixels.
+    pub height: u32,
+    /// The page text, NFC, lines separated by `\n`.
+    pub text: String,
+    /// Words with boxes and confidences, in reading order.
+    pub words: Vec<Word>,
+    /// Mean word confidence (0–100), when OCR'd.
+    pub mean_confidence: Option<f32>,
+}
+
+/// OCR settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OcrOptions {
+    /// Tesseract language(s), e.g. `vie` or `vie+eng`.
+    pub lang: String,
+    /// Folder holding `*.traineddata`; `None` uses Tesseract's default (`TESSDATA_PREFIX`).
+    pub datapath: Option<String>,
+}
+
+impl Default for OcrOptions {
+    fn default() -> Self {
+        OcrOptions {
+            lang: "vie".into(),
+            datapath: None,
+        }
+    }
+}
+
+/// Why OCR failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Tesseract could not start with the language asked for.
+    #[error(
+        "Tesseract cannot load language '{lang}': install its data (Debian: apt-get install tesseract-ocr-{lang}, or `make setup`) or set TESSDATA_PREFIX"
+    )]
+    Init {
+        /// The language asked for.
+        lang: String,
+    },
+    /// Tesseract failed on the page.
+    #[error("Tesseract failed: {0}")]
+    Recognize(String),
+}
+
+struct Engine {
+    key: (String, Option<String>),
+    tesseract: Tesseract,
+}
+
+thread_local! {
+    static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
+}
+
+fn new_engine(options: &OcrOptions) -> Result<Tesseract, Error> {
+    let mut tesseract =
+        Tesseract::new(options.datapath.as_deref(), Some(&options.lang)).map_err(|_| {
+            Error::Init {
+                lang: options.lang.clone(),
+            }
+        })?;
+    // The library's default segmentation mode differs from the CLI's (PSM_AUTO) and costs a lot
+    // of accuracy on noisy scans.
+    tesseract.set_page_seg_mode(PageSegMode::PsmAuto);
+    // Tesseract prints progress chatter ("Detected N diacritics") and cache notes at exit on
+    // stderr; sohoa's stderr is for one line per failed file.
+    tesseract
+        .set_variable("debug_file", "/dev/null")
+        .map_err(|_| Error::Init {
+            lang: options.lang.clone(),
+        })
+}
+
+/// Checks that Tesseract starts with the options' language, so a missing language is reported
+/// once instead of once per page.
+pub fn check(options: &OcrOptions) -> Result<(), Error> {
+    with_engine(options, |tesseract| Ok((tesseract, ())))
+}
+
+fn with_engine<T>(
+    options: &OcrOptions,
+    work: impl FnOnce(Tesseract) -> Result<(Tesseract, T), (Option<Tesseract>, Error)>,
+) -> Result<T, Error> {
+    ENGINE.with(|cell| {
+        let key = (options.lang.clone(), options.datapath.clone());
+        let cached = cell.borrow_mut().take();
+        let tesseract = match cached {
+            Some(engine) if engine.key == key => engine.tesseract,
+            _ => new_engine(options)?,
+        };
+        match work(tesseract) {
+            Ok((tesseract, value)) => {
+                *cell.borrow_mut() = Some(Engine { key, tesseract });
+                Ok(value)
+            }
+            Err((tesseract, err)) => {
+                // A failed call may leave the engine in any state; keep it only if returned.
+                if let Some(tesseract) = tesseract {
+                    *cell.borrow_mut() = Some(Engine { key, tesseract });
+                }
+                Err(err)
+            }
+        }
+    })
+}
+
+/// Recognises a grey-scale page image and returns its text and words.
+pub fn recognize(image: &image::GrayImage, dpi: u32, options: &OcrOptions) -> Result<Page, Error> {
+    let (width, height) = image.dimensions();
+    let (text, tsv) = with_engine(options, |tesseract| {
+        let tesseract = tesseract
+            .set_frame(image.as_raw(), width as i32, height as i32, 1, width as i32)
+            .map_err(|err| (None, Error::Recognize(err.to_string())))?;
+        let mut tesseract = tesseract.set_source_resolution(dpi as i32);
+        let text = match tesseract.get_text() {
+            Ok(text) => text,
+            Err(err) => return Err((Some(tesseract), Error::Recognize(err.to_string()))),
+        };
+        let tsv = match tesseract.get_tsv_text(0) {
+            Ok(tsv) => tsv,
+            Err(err) => return Err((Some(tesseract), Error::Recognize(err.to_string()))),
+        };
+        Ok((tesseract, (text, tsv)))
+    })?;
+    let words = parse_tsv(&tsv);
+    let mean_confidence = (!words.is_empty())
+        .then(|| words.iter().map(|w| w.confidence).sum::<f32>() / words.len() as f32);
+    Ok(Page {
+        number: 0,
+        source: TextSource::Ocr,
+        width,
+        height,
+        text: tidy_text(&text),
+        words,
+        mean_confidence,
+    })
+}
+
+/// Turns a [`SourcePage`] into a [`Page`]: OCR for images, the text layer as it is otherwise.
+pub fn page_text(page: SourcePage, options: &OcrOptions) -> Result<Page, Error> {
+    match page.content {
+        PageContent::TextLayer {
+            text,
+            words,
+            width,
+            height,
+        } => Ok(Page {
+            number: page.number,
+            source: TextSource::TextLayer,
+            width,
+            height,
+            text,
+            words,
+            mean_confidence: None,
+        }),
+        PageContent::Image { image, dpi } => {
+            let mut result = recognize(&image, dpi, options)?;
+            result.number = page.number;
+            Ok(result)
+        }
+    }
+}
+
+/// NFC, and no trailing blank lines (Tesseract ends every page with an empty line).
+fn tidy_text(text: &str) -> String {
+    let text: String = text.nfc().collect();
+    text.trim_end_matches(['\n', ' ']).to_string()
+}
+
+/// Parses Tesseract's TSV output into words (level 5 rows) numbered by line in reading order.
+///
+/// Columns: level, page_num, block_num, par_num, line_num, word_num, left, top, width, height,
+/// conf, text.
+fn parse_tsv(tsv: &str) -> Vec<Word> {
+    let mut words = Vec::new();
+    let mut last_line_key = None;
+    let mut line = 0u32;
+    for row in tsv.lines() {
+        let cols: Vec<&str> = row.splitn(12, '\t').collect();
+        if cols.len() < 12 || cols[0] != "5" {
+            continue;
+        }
+        let text = cols[11].trim();
+        if text.is_empty() {
+            continue;
+        }
+        let num = |i: usize| cols[i].parse::<i64>().unwrap_or(0).max(0) as u32;
+        let key = (num(2), num(3), num(4));
+        if last_line_key.is_some_and(|k| k != key) {
+            line += 1;
+        }
+        last_line_key = Some(key);
+        words.push(Word {
+            text: text.nfc().collect(),
+            bbox: [num(6), num(7), num(8), num(9)],
+            confidence: cols[10].parse::<f32>().unwrap_or(0.0).clamp(0.0, 100.0),
+            block: num(2),
+            line,
+        });
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tsv_words_are_numbered_by_line() {
+        let tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n\
+                   1\t1\t0\t0\t0\t0\t0\t0\t2480\t3508\t-1\t\n\
+                   5\t1\t1\t1\t1\t1\t100\t200\t80\t30\t96.5\tKế\n\
+                   5\t1\t1\t1\t1\t2\t190\t200\t120\t30\t91\thoạch\n\
+                   5\t1\t1\t1\t2\t1\t100\t260\t60\t30\t88\tsố\n\
+                   5\t1\t2\t1\t1\t1\t100\t400\t60\t30\tx\t \n";
+        let words = parse_tsv(tsv);
+        assert_eq!(words.len(), 3);
+        assert_eq!(words[0].text, "Kế");
+        assert_eq!(words[0].bbox, [100, 200, 80, 30]);
+        assert_eq!(words[1].line, 0);
+        assert_eq!(words[2].line, 1);
+        assert!((words[0].confidence - 96.5).abs() < 1e-3);
+    }
+
+    #[test]
+    fn tidy_text_drops_trailing_blank_lines_and_composes() {
+        assert_eq!(tidy_text("Ke\u{0302}\u{0301} hoạch\n\n"), "Kế hoạch");
+    }
+}
