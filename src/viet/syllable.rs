@@ -396,8 +396,8 @@ impl Syllable {
     ///
     /// ```
     /// use sohoa::viet::Syllable;
-    /// assert_eq!(Syllable::parse("Nghiêng").map(|s| s.onset()), Some("ngh"));
-    /// assert_eq!(Syllable::parse("quốc").map(|s| s.onset()), Some("q"));
+    /// assert_eq!(Syllable::parse("Nghiêng").as_ref().map(Syllable::onset), Some("ngh"));
+    /// assert_eq!(Syllable::parse("quốc").as_ref().map(Syllable::onset), Some("q"));
     /// ```
     pub fn onset(&self) -> &str {
         self.onset
@@ -407,8 +407,8 @@ impl Syllable {
     ///
     /// ```
     /// use sohoa::viet::Syllable;
-    /// assert_eq!(Syllable::parse("hoặc").map(|s| s.glide()), Some("o"));
-    /// assert_eq!(Syllable::parse("muốn").map(|s| s.glide()), Some(""));
+    /// assert_eq!(Syllable::parse("hoặc").as_ref().map(Syllable::glide), Some("o"));
+    /// assert_eq!(Syllable::parse("muốn").as_ref().map(Syllable::glide), Some(""));
     /// ```
     pub fn glide(&self) -> &str {
         self.glide
@@ -418,7 +418,7 @@ impl Syllable {
     ///
     /// ```
     /// use sohoa::viet::Syllable;
-    /// assert_eq!(Syllable::parse("NGƯỜI").map(|s| s.nucleus()), Some("ươ"));
+    /// assert_eq!(Syllable::parse("NGƯỜI").as_ref().map(Syllable::nucleus), Some("ươ"));
     /// ```
     pub fn nucleus(&self) -> &str {
         self.nucleus
@@ -428,7 +428,7 @@ impl Syllable {
     ///
     /// ```
     /// use sohoa::viet::Syllable;
-    /// assert_eq!(Syllable::parse("hươu").map(|s| s.coda()), Some("u"));
+    /// assert_eq!(Syllable::parse("hươu").as_ref().map(Syllable::coda), Some("u"));
     /// ```
     pub fn coda(&self) -> &str {
         self.coda
