@@ -117,8 +117,8 @@ pub enum ToneStyle {
 /// assert_eq!((s.tone(), s.case()), (Tone::Grave, Case::Title));
 /// assert_eq!(s.compose(ToneStyle::Old), "Người");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "SyllableRepr", into = "SyllableRepr")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "SyllableRepr")]
 pub struct Syllable {
     onset: &'static str,
     glide: &'static str,
@@ -158,6 +158,14 @@ impl From<Syllable> for SyllableRepr {
             case: s.case,
             mask: s.mask,
         }
+    }
+}
+
+// By hand: the derive would demand `'de: 'static` for the interned `&'static str` parts.
+impl<'de> Deserialize<'de> for Syllable {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let repr = SyllableRepr::deserialize(deserializer)?;
+        Syllable::try_from(repr).map_err(serde::de::Error::custom)
     }
 }
 
@@ -319,16 +327,17 @@ impl Syllable {
     /// assert!(Syllable::all().all(|s| Syllable::parse(&s.to_string()) == Some(s)));
     /// ```
     pub fn all() -> impl Iterator<Item = Syllable> {
-        ONSETS.iter().flat_map(|&o| {
-            GLIDES.iter().flat_map(move |&g| {
-                NUCLEI.iter().flat_map(move |&n| {
-                    CODAS.iter().flat_map(move |&c| {
-                        Tone::ALL
-                            .iter()
-                            .filter_map(move |&t| Syllable::new(o, g, n, c, t))
-                    })
-                })
-            })
+        tables::all_parts().flat_map(|[onset, glide, nucleus, coda]| {
+            let s = Syllable {
+                onset,
+                glide,
+                nucleus,
+                coda,
+                tone: Tone::Level,
+                case: Case::Lower,
+                mask: 0,
+            };
+            s.tones().iter().map(move |&tone| Syllable { tone, ..s })
         })
     }
 
@@ -371,8 +380,8 @@ impl Syllable {
         {
             return onset;
         }
-        let nucleus: Vec<char> = self.nucleus.chars().collect();
-        let within = match nucleus.iter().rposition(|&c| tables::is_marked_vowel(c)) {
+        let marked = self.nucleus.chars().rev().position(tables::is_marked_vowel);
+        let within = match marked.map(|from_end| self.nucleus.chars().count() - 1 - from_end) {
             // The marked vowel (the second one in ươ): tiếng, muốn, người, giữa.
             Some(i) => i,
             // `oo` (xoong, goòng) on the second; open `ia`, `ya`, `ua` on the first (mía, múa).

@@ -178,6 +178,24 @@ fn onset_fits(onset: &str, glide: &str, nucleus: &str, coda: &str) -> bool {
     }
 }
 
+/// Every well-formed (onset, glide, nucleus, coda), walking the rhyme tables.
+pub(crate) fn all_parts() -> impl Iterator<Item = [&'static str; 4]> {
+    ONSETS.iter().flat_map(|&onset| {
+        let pairs: Vec<(&'static str, &'static str)> = if onset == "q" {
+            Q_RHYMES.iter().map(|&(n, _)| ("u", n)).collect()
+        } else {
+            RHYMES.iter().map(|&(g, n, _)| (g, n)).collect()
+        };
+        pairs.into_iter().flat_map(move |(glide, nucleus)| {
+            codas_of(onset, glide, nucleus)
+                .unwrap_or(&[])
+                .iter()
+                .filter(move |&&coda| onset_fits(onset, glide, nucleus, coda))
+                .map(move |&coda| [onset, glide, nucleus, coda])
+        })
+    })
+}
+
 /// Splits a lowercase, toneless (vowel marks kept) NFC word into onset, glide, nucleus, coda.
 pub(crate) fn split(base: &str) -> Option<[&'static str; 4]> {
     // Prefixes of one word sort by length, so reversed order tries the longest onset first.
