@@ -90,20 +90,3 @@ pub(crate) fn case_from_mask(mask: u16, letters: usize) -> Case {
         _ => Case::Mixed,
     }
 }
-
-/// Uppercases letter `i` of an NFC lowercase word where bit `i` of `mask` is set.
-pub(crate) fn apply_mask(lower: &str, mask: u16) -> String {
-    lower
-        .chars()
-        .enumerate()
-        .flat_map(|(i, c)| {
-            let up = i < 16 && mask & (1 << i) != 0;
-            let (a, b) = if up {
-                (Some(c.to_uppercase()), None)
-            } else {
-                (None, Some(c))
-            };
-            a.into_iter().flatten().chain(b)
-        })
-        .collect()
-}

@@ -1,10 +1,10 @@
 //! [`Syllable`], [`Tone`], [`ToneStyle`]: parsing and composing one written syllable.
 
-use super::case::{Case, apply_mask, case_from_mask};
+use super::case::{Case, case_from_mask};
 use super::tables::{self, CODAS, GLIDES, NUCLEI, ONSETS, STOP_CODAS};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::{compose, decompose_canonical};
 
 /// The six tones, named as in English grammars of Vietnamese.
 ///
@@ -208,6 +208,24 @@ fn with_vowel_mark(letter: char, mark: char) -> Option<char> {
     })
 }
 
+/// Puts a tone mark on a (possibly vowel-marked) lowercase vowel, precomposed.
+fn with_tone_mark(vowel: char, mark: char) -> char {
+    compose(vowel, mark)
+        .or_else(|| {
+            // The dot below sorts before the circumflex and breve in canonical order, so `ậ`
+            // is `ạ` + circumflex, not `â` + dot.
+            let (base, vowel_mark) = match vowel {
+                'â' => ('a', '\u{302}'),
+                'ă' => ('a', '\u{306}'),
+                'ê' => ('e', '\u{302}'),
+                'ô' => ('o', '\u{302}'),
+                _ => return None,
+            };
+            compose(compose(base, mark)?, vowel_mark)
+        })
+        .unwrap_or(vowel)
+}
+
 impl Syllable {
     /// Parses a token as one Vietnamese syllable; `None` unless it is a well-formed one.
     ///
@@ -232,36 +250,48 @@ impl Syllable {
         let mut mask = 0u16;
         let mut tone = Tone::Level;
         let mut tone_at = None::<usize>;
-        for c in token.nfd() {
-            if let Some(t) = Tone::from_mark(c) {
-                if n == 0 || tone_at.is_some() {
-                    return None;
+        // Decomposing char by char (no reordering buffer) suffices: marks are only collected
+        // per letter, so their order does not matter. Much cheaper than a streaming NFD.
+        let mut bad = false;
+        for ch in token.chars() {
+            decompose_canonical(ch, |c| {
+                if bad {
+                    return;
                 }
-                tone = t;
-                tone_at = Some(n - 1);
-            } else if matches!(c, '\u{302}' | '\u{306}' | '\u{31b}') {
-                let last = letters.get_mut(n.checked_sub(1)?)?;
-                if last.1.replace(c).is_some() {
-                    return None;
-                }
-            } else {
-                if n == MAX_LETTERS {
-                    return None;
-                }
-                let lower = if c.is_uppercase() {
-                    mask |= 1 << n;
-                    c.to_lowercase().next()?
+                if let Some(t) = Tone::from_mark(c) {
+                    if n == 0 || tone_at.is_some() {
+                        bad = true;
+                        return;
+                    }
+                    tone = t;
+                    tone_at = Some(n - 1);
+                } else if matches!(c, '\u{302}' | '\u{306}' | '\u{31b}') {
+                    match n.checked_sub(1).and_then(|i| letters.get_mut(i)) {
+                        Some(last) if last.1.is_none() => last.1 = Some(c),
+                        _ => bad = true,
+                    }
                 } else {
-                    c
-                };
-                if !(lower.is_ascii_lowercase() || lower == 'đ') {
-                    return None;
+                    let lower = if c.is_uppercase() {
+                        mask |= 1 << n.min(15);
+                        c.to_lowercase().next().unwrap_or(c)
+                    } else {
+                        c
+                    };
+                    if n == MAX_LETTERS || !(lower.is_ascii_lowercase() || lower == 'đ') {
+                        bad = true;
+                        return;
+                    }
+                    letters[n] = (lower, None);
+                    n += 1;
                 }
-                letters[n] = (lower, None);
-                n += 1;
+            });
+            if bad {
+                return None;
             }
         }
-        let mut base = String::with_capacity(2 * n);
+        // The spelling without tone, on the stack: at most 8 letters of at most 2 bytes.
+        let mut buf = [0u8; 2 * MAX_LETTERS];
+        let mut len = 0;
         for (i, &(letter, mark)) in letters[..n].iter().enumerate() {
             let letter = match mark {
                 Some(m) => with_vowel_mark(letter, m)?,
@@ -270,9 +300,10 @@ impl Syllable {
             if tone_at == Some(i) && !tables::is_vowel(letter) {
                 return None;
             }
-            base.push(letter);
+            len += letter.encode_utf8(&mut buf[len..]).len();
         }
-        let [onset, glide, nucleus, coda] = tables::split(&base)?;
+        let base = std::str::from_utf8(&buf[..len]).ok()?;
+        let [onset, glide, nucleus, coda] = tables::split(base)?;
         let s = Syllable {
             onset,
             glide,
@@ -351,19 +382,27 @@ impl Syllable {
     /// ```
     pub fn compose(&self, style: ToneStyle) -> String {
         let at = self.tone_index(style);
-        let mut nfd = String::with_capacity(16);
+        let mut out = String::with_capacity(16);
         let letters = [self.onset, self.glide, self.nucleus, self.coda];
         for (i, c) in letters.iter().flat_map(|p| p.chars()).enumerate() {
-            nfd.push(c);
-            if i == at {
-                nfd.extend(self.tone.mark());
+            // Every Vietnamese vowel has a precomposed form with each tone, so this is NFC.
+            let c = match self.tone.mark() {
+                Some(mark) if i == at => with_tone_mark(c, mark),
+                _ => c,
+            };
+            let upper = match self.case {
+                Case::Lower => false,
+                Case::Upper => true,
+                Case::Title => i == 0,
+                Case::Mixed => i < 16 && self.mask & (1 << i) != 0,
+            };
+            if upper {
+                out.extend(c.to_uppercase());
+            } else {
+                out.push(c);
             }
         }
-        let lower: String = nfd.nfc().collect();
-        match self.case {
-            Case::Mixed => apply_mask(&lower, self.mask),
-            case => super::case::apply_case(&lower, case),
-        }
+        out
     }
 
     /// The index (in letters) of the vowel that carries the tone mark.

@@ -8,6 +8,9 @@
 //!   the `i` of `iê` being absorbed by the onset); alone or before a consonant coda it is
 //!   onset `g` + nucleus `i` (`gì`, `gìn`).
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 /// Every onset, the empty one first. Sorted so that longer ones are tried first when parsing.
 pub(crate) const ONSETS: &[&str] = &[
     "", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh",
@@ -197,26 +200,14 @@ pub(crate) fn all_parts() -> impl Iterator<Item = [&'static str; 4]> {
 }
 
 /// Splits a lowercase, toneless (vowel marks kept) NFC word into onset, glide, nucleus, coda.
+///
+/// The well-formed spellings are few (about three thousand), so they are generated once from
+/// the tables and looked up: faster than searching for a split, and parsing then agrees with
+/// [`all_parts`] by construction. The exhaustive test checks that no two parts spell alike.
 pub(crate) fn split(base: &str) -> Option<[&'static str; 4]> {
-    // Prefixes of one word sort by length, so reversed order tries the longest onset first.
-    // At most one split is valid (checked by the exhaustive test).
-    for &onset in ONSETS.iter().rev().filter(|o| base.starts_with(**o)) {
-        let rest = &base[onset.len()..];
-        for &glide in GLIDES {
-            let Some(after_glide) = rest.strip_prefix(glide) else {
-                continue;
-            };
-            for &coda in CODAS {
-                let Some(nucleus) = after_glide.strip_suffix(coda) else {
-                    continue;
-                };
-                if let Some(nucleus) = intern(NUCLEI, nucleus) {
-                    if is_valid(onset, glide, nucleus, coda) {
-                        return Some([onset, glide, nucleus, coda]);
-                    }
-                }
-            }
-        }
-    }
-    None
+    static SPELLINGS: OnceLock<HashMap<String, [&'static str; 4]>> = OnceLock::new();
+    SPELLINGS
+        .get_or_init(|| all_parts().map(|parts| (parts.concat(), parts)).collect())
+        .get(base)
+        .copied()
 }

@@ -4,7 +4,7 @@ use super::tables;
 use super::*;
 use proptest::prelude::*;
 use std::collections::{HashMap, HashSet};
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// (onset, glide, nucleus, coda, tone) of a token, if it parses.
 fn parts(token: &str) -> Option<(&'static str, &'static str, &'static str, &'static str, Tone)> {
@@ -598,6 +598,11 @@ fn exhaustive_round_trip_every_syllable_case_and_style() {
             for style in [ToneStyle::Old, ToneStyle::New] {
                 let w = s.compose(style);
                 assert_eq!(Syllable::parse(&w), Some(s), "{w}");
+                assert_ne!(
+                    unicode_normalization::is_nfc_quick(w.chars()),
+                    IsNormalized::No,
+                    "{w}"
+                );
                 count += 1;
             }
         }
