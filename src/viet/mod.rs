@@ -1,6 +1,29 @@
-//! The Vietnamese syllable.
+//! The Vietnamese syllable as a type.
+//!
+//! Scanned documents mix tone placements (`hóa`/`hoá`, `thủy`/`thuỷ`), normalisation forms
+//! (NFC, NFD) and cases. This module parses a token into its parts ([`Syllable`]), says whether
+//! it is a well-formed syllable ([`is_syllable`]), writes it back in one canonical form
+//! ([`canonicalize`]: NFC, old-style tone placement, case kept) and folds text for
+//! diacritic-insensitive matching ([`fold`]).
+//!
+//! ```
+//! use sohoa::viet::{canonicalize_text, fold, is_syllable};
+//! assert_eq!(canonicalize_text("Thuỷ lợi, HOÀ BÌNH"), "Thủy lợi, HÒA BÌNH");
+//! assert_eq!(fold("Đảng"), "Dang");
+//! assert!(is_syllable("nghiêng") && !is_syllable("UBND"));
+//! ```
+
+mod case;
+mod syllable;
+mod tables;
+#[cfg(test)]
+mod tests;
+
+pub use case::{Case, apply_case, case_of};
+pub use syllable::{Syllable, Tone, ToneStyle};
 
 use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 /// Removes diacritics and maps `đ`→`d`, `Đ`→`D`; other characters are kept. The result is NFC.
 ///
@@ -17,4 +40,64 @@ pub fn fold(text: &str) -> String {
         })
         .nfc()
         .collect()
+}
+
+/// Whether `token` is one well-formed Vietnamese syllable (any case, NFC or NFD, any tone
+/// placement).
+///
+/// ```
+/// use sohoa::viet::is_syllable;
+/// assert!(is_syllable("giữa") && is_syllable("Thuỷ") && is_syllable("ừ"));
+/// assert!(!is_syllable("tr") && !is_syllable("Internet") && !is_syllable("2024"));
+/// ```
+pub fn is_syllable(token: &str) -> bool {
+    Syllable::parse(token).is_some()
+}
+
+/// The canonical spelling of a token: if it is a syllable, recomposed in the old style (NFC,
+/// case kept); otherwise the token's NFC, unchanged.
+///
+/// ```
+/// use sohoa::viet::canonicalize;
+/// assert_eq!(canonicalize("hoá"), "hóa");
+/// assert_eq!(canonicalize("Thuỷ"), "Thủy");
+/// assert_eq!(canonicalize("QUỐC"), "QUỐC");
+/// assert_eq!(canonicalize("UBND"), "UBND");
+/// ```
+pub fn canonicalize(token: &str) -> String {
+    match Syllable::parse(token) {
+        Some(s) => s.compose(ToneStyle::Old),
+        None => token.nfc().collect(),
+    }
+}
+
+/// Canonicalizes every maximal run of letters (with their combining marks) in `text`; all
+/// other characters are kept. The result is NFC.
+///
+/// ```
+/// use sohoa::viet::canonicalize_text;
+/// assert_eq!(canonicalize_text("Ủy ban: hoà giải (số 12/2024)"), "Ủy ban: hòa giải (số 12/2024)");
+/// ```
+pub fn canonicalize_text(text: &str) -> String {
+    let text: String = text.nfc().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut run_start = None::<usize>;
+    for (i, c) in text.char_indices() {
+        let in_word = c.is_alphabetic() || is_combining_mark(c);
+        match (in_word, run_start) {
+            (true, None) => run_start = Some(i),
+            (false, Some(start)) => {
+                out.push_str(&canonicalize(&text[start..i]));
+                run_start = None;
+            }
+            _ => {}
+        }
+        if !in_word {
+            out.push(c);
+        }
+    }
+    if let Some(start) = run_start {
+        out.push_str(&canonicalize(&text[start..]));
+    }
+    out
 }
