@@ -25,17 +25,39 @@ struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-enum Command {}
+enum Command {
+    /// Build, inspect and adapt the language model.
+    Lm(crate::lm::cli::LmArgs),
+    /// Restore diacritics and undo OCR confusions in text.
+    Restore(crate::repair::cli::RestoreArgs),
+}
 
 /// Parses the process arguments, runs the subcommand and returns the exit status.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
-            let code = if err.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let code = if err.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_OK
+            };
             let _ = err.print();
             return ExitCode::from(code);
         }
     };
-    match cli.command {}
+    match cli.command {
+        Command::Lm(args) => report(args.run()),
+        Command::Restore(args) => args.run(),
+    }
+}
+
+fn report(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::from(EXIT_OK),
+        Err(err) => {
+            eprintln!("sohoa: {err:#}");
+            ExitCode::from(EXIT_SOME_FAILED)
+        }
+    }
 }
