@@ -157,3 +157,30 @@ impl Trie {
         hits
     }
 }
+
+/// −ln P(`ocr` | `truth`) under the channel: the cheapest alignment of one word.
+pub fn word_cost(truth: &[char], ocr: &[char], channel: &Channel) -> f32 {
+    let (n, m) = (truth.len(), ocr.len());
+    let w = m + 1;
+    let mut dp = vec![f32::INFINITY; (n + 1) * w];
+    dp[0] = 0.0;
+    for j in 1..=m {
+        dp[j] = dp[j - 1] + channel.insert(ocr[j - 1]);
+    }
+    for i in 1..=n {
+        let t = truth[i - 1];
+        for j in 0..=m {
+            let mut c = dp[(i - 1) * w + j] + channel.sub_chars(t, &[]);
+            if j >= 1 {
+                c = c
+                    .min(dp[(i - 1) * w + j - 1] + channel.sub_chars(t, &ocr[j - 1..j]))
+                    .min(dp[i * w + j - 1] + channel.insert(ocr[j - 1]));
+            }
+            if j >= 2 {
+                c = c.min(dp[(i - 1) * w + j - 2] + channel.sub_chars(t, &ocr[j - 2..j]));
+            }
+            dp[i * w + j] = c;
+        }
+    }
+    dp[n * w + m]
+}

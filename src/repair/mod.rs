@@ -116,6 +116,31 @@ pub struct Params {
     pub split_trigger: f32,
 }
 
+impl Params {
+    /// The defaults, with overrides from `SOHOA_PARAMS` (`name=value,...`) for experiments.
+    pub fn from_env() -> Params {
+        let mut p = Params::default();
+        if let Ok(spec) = std::env::var("SOHOA_PARAMS") {
+            for kv in spec.split(',') {
+                let Some((k, v)) = kv.split_once('=') else { continue };
+                let Ok(v) = v.trim().parse::<f32>() else { continue };
+                match k.trim() {
+                    "lm_weight" => p.lm_weight = v,
+                    "keep_cost" => p.keep_cost = v,
+                    "ocr_limit" => p.ocr_limit = v,
+                    "ocr_margin" => p.ocr_margin = v,
+                    "max_candidates" => p.max_candidates = v as usize,
+                    "beam" => p.beam = v,
+                    "split_cost" => p.split_cost = v,
+                    "split_trigger" => p.split_trigger = v,
+                    _ => {}
+                }
+            }
+        }
+        p
+    }
+}
+
 impl Default for Params {
     fn default() -> Self {
         Params {
@@ -170,6 +195,8 @@ struct State {
 }
 
 const LN10: f32 = std::f32::consts::LN_10;
+/// An accented word is trusted as clean text when the corpus has it at least this often.
+const TRUSTED_COUNT: f32 = 30.0;
 
 fn is_vn_only(c: char) -> bool {
     // letters Tesseract's English data cannot produce: outside Latin-1
@@ -338,26 +365,32 @@ impl Repairer {
         self.detect(line, &tokenize(line))
     }
 
+    fn trusted(&self, word: &str) -> bool {
+        self.known_syllable(word).is_some_and(|id| self.model.counts[id as usize] >= TRUSTED_COUNT)
+    }
+
     fn detect(&self, line: &str, toks: &[Token]) -> Mode {
-        let (mut words, mut accented, mut bad, mut ascii_syl, mut ocr_mixed) = (0, 0, 0, 0, 0);
+        let (mut words, mut vn, mut latin, mut bad, mut ascii_syl, mut unknown, mut ocr_mixed) = (0, 0, 0, 0, 0, 0, 0);
         for t in toks {
             let s = t.text(line);
             match t.kind {
                 Kind::Word => {
                     words += 1;
-                    if !s.is_ascii() {
-                        accented += 1;
-                        if self.known_syllable(s).is_none() && !s.chars().any(is_vn_only) {
+                    if s.chars().any(is_vn_only) {
+                        vn += 1;
+                    } else if !s.is_ascii() {
+                        latin += 1;
+                        if !self.trusted(s) {
                             bad += 1;
                         }
                     } else if self.fold_index.contains_key(&s.to_lowercase()) {
                         ascii_syl += 1;
+                    } else if case_of(s) != Case::Upper && self.model.id(&s.to_lowercase()).is_none() {
+                        unknown += 1;
                     }
                 }
                 Kind::Mixed => {
-                    if s.chars()
-                        .any(|c| c.is_lowercase() || OCR_SYMBOLS.contains(&c))
-                    {
+                    if s.chars().any(|c| c.is_lowercase() || OCR_SYMBOLS.contains(&c)) {
                         ocr_mixed += 1;
                     }
                 }
@@ -365,20 +398,24 @@ impl Repairer {
             }
         }
         if words + ocr_mixed == 0 {
-            Mode::Clean
-        } else if ocr_mixed + bad > 0 {
-            Mode::Ocr
-        } else if accented == 0 {
-            if ascii_syl > 0 {
+            return Mode::Clean;
+        }
+        if vn >= 1 && (bad + ocr_mixed) * 3 <= vn {
+            return Mode::Clean;
+        }
+        if ocr_mixed + bad > 0 {
+            return Mode::Ocr;
+        }
+        if latin == 0 && vn == 0 {
+            return if unknown >= 2 || (unknown >= 1 && unknown * 4 >= words) {
+                Mode::Ocr
+            } else if ascii_syl > 0 {
                 Mode::Ascii
             } else {
                 Mode::Clean
-            }
-        } else if ascii_syl > 2 * accented {
-            Mode::Ocr
-        } else {
-            Mode::Clean
+            };
         }
+        if vn == 0 && (unknown > 0 || ascii_syl > 2 * latin) { Mode::Ocr } else { Mode::Clean }
     }
 
     fn fixed_word(&self, s: &str) -> u32 {
@@ -444,7 +481,7 @@ impl Repairer {
         }
         let chars: Vec<char> = key.chars().collect();
         let p = &self.params;
-        let hits = if chars.len() > 20 {
+        let mut hits = if chars.len() > 20 {
             Vec::new()
         } else {
             self.trie.search(
@@ -455,6 +492,16 @@ impl Repairer {
                 p.max_candidates,
             )
         };
+        // the accented forms of the token read as ASCII are always candidates
+        if let Some(ids) = self.fold_index.get(&fold(key)) {
+            for &id in ids {
+                if !hits.iter().any(|h| h.id == id) {
+                    let word: Vec<char> = self.model.vocab[id as usize].chars().collect();
+                    let cost = channel::word_cost(&word, &chars, &self.channel);
+                    hits.push(Hit { id, cost });
+                }
+            }
+        }
         if cache.len() > 200_000 {
             cache.clear();
         }
@@ -488,6 +535,10 @@ impl Repairer {
             let mut o = self.fixed(&[own], s);
             o.cost = keep;
             opts.push(o);
+        }
+        if std::env::var_os("SOHOA_DEBUG").is_some() {
+            let shown: Vec<String> = opts.iter().map(|o| format!("{}:{:.2}", o.text, o.cost)).collect();
+            eprintln!("{s}: {}", shown.join(" "));
         }
         let chars: Vec<char> = lower.chars().collect();
         let best = hits.first().map_or(f32::INFINITY, |h| h.cost);
@@ -692,6 +743,12 @@ impl Repairer {
             }
             layers.push(cur.clone());
             prev = cur;
+        }
+        if std::env::var_os("SOHOA_DEBUG").is_some() {
+            for (si, l) in layers.iter().enumerate() {
+                let shown: Vec<String> = l.iter().zip(&slots[si].options).map(|(s, o)| format!("{}={:.1}<{}", o.text, s.score, s.back)).collect();
+                eprintln!("layer {si}: {}", shown.join(" "));
+            }
         }
         let mut picks = vec![0usize; slots.len()];
         if slots.is_empty() {
