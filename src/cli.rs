@@ -32,6 +32,10 @@ enum Command {
     /// OCR scans and PDFs (Tesseract `vie`; a PDF's own text layer where it has one).
     #[cfg(feature = "ocr")]
     Ocr(crate::ocr::command::OcrArgs),
+    /// Build, inspect and adapt the language model.
+    Lm(crate::lm::cli::LmArgs),
+    /// Restore diacritics and undo OCR confusions in text.
+    Restore(crate::repair::cli::RestoreArgs),
 }
 
 /// Parses the process arguments, runs the subcommand and returns the exit status.
@@ -50,10 +54,17 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let outcome: anyhow::Result<bool> = match cli.command {
+    match cli.command {
         #[cfg(feature = "ocr")]
-        Command::Ocr(args) => crate::ocr::command::run(&args),
-    };
+        Command::Ocr(args) => exit_status(crate::ocr::command::run(&args)),
+        Command::Lm(args) => exit_status(args.run().map(|()| true)),
+        Command::Restore(args) => args.run(),
+    }
+}
+
+/// Maps a command's outcome to the documented exit status: `Ok(true)` all done, `Ok(false)`
+/// some inputs failed (already reported), `Err` the command could not run.
+fn exit_status(outcome: anyhow::Result<bool>) -> ExitCode {
     match outcome {
         Ok(true) => ExitCode::from(EXIT_OK),
         Ok(false) => ExitCode::from(EXIT_SOME_FAILED),

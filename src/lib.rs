@@ -21,7 +21,9 @@
 pub mod cli;
 #[cfg(feature = "ocr")]
 pub mod ingest;
+pub mod lm;
 #[cfg(feature = "ocr")]
 pub mod ocr;
+pub mod repair;
 pub mod score;
 pub mod viet;

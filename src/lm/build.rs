@@ -1,0 +1,498 @@
+//! `sohoa lm build`: count syllable n-grams in weighted corpora and write a modified Kneser-Ney
+//! trigram model, plus the abbreviations whose `Đ` form dominates the corpus.
+
+use super::Error;
+use super::model::{self, BOS, EOS, Model, NUM, PUNCT, SPECIALS, SYM, UNK};
+use super::syl::canonical_lower;
+use super::token::{Kind, ends_sentence, tokenize};
+use crate::viet::fold;
+use rustc_hash::FxHashMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// The file of learned abbreviations (ASCII-folded form → the form the corpus uses).
+pub const ABBREV_FILE: &str = "abbreviations.tsv";
+
+/// What to build from, and the pruning thresholds.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Source files with their weights.
+    pub corpora: Vec<(PathBuf, f32)>,
+    /// Output directory.
+    pub out: PathBuf,
+    /// A word enters the vocabulary with at least this weighted count.
+    pub min_unigram: f32,
+    /// A bigram is stored with at least this weighted count.
+    pub min_bigram: f32,
+    /// A trigram is stored with at least this weighted count.
+    pub min_trigram: f32,
+    /// Vocabulary cap (the format allows 65,536 including the special tokens).
+    pub max_vocab: usize,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            corpora: Vec::new(),
+            out: PathBuf::from("dictionaries"),
+            min_unigram: 2.0,
+            min_bigram: 1.0,
+            min_trigram: 2.0,
+            max_vocab: 65_000,
+        }
+    }
+}
+
+/// Figures about a finished build.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BuildReport {
+    /// Tokens read (after weighting: raw).
+    pub tokens: u64,
+    /// Vocabulary size.
+    pub vocab: usize,
+    /// Stored bigrams.
+    pub bigrams: usize,
+    /// Stored trigrams.
+    pub trigrams: usize,
+    /// Learned abbreviations.
+    pub abbreviations: usize,
+}
+
+/// Reads a source file: `.xz` is decompressed; invalid UTF-8 is replaced.
+pub fn read_source(path: &Path) -> Result<String, Error> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| Error::Io(name.clone(), e))?;
+    let mut raw = Vec::new();
+    if path.extension().is_some_and(|e| e == "xz") {
+        let mut reader = std::io::BufReader::new(file);
+        lzma_rs::xz_decompress(&mut reader, &mut raw)
+            .map_err(|e| Error::Corrupt(name, format!("xz: {e}")))?;
+    } else {
+        std::io::BufReader::new(file)
+            .read_to_end(&mut raw)
+            .map_err(|e| Error::Io(name, e))?;
+    }
+    Ok(match String::from_utf8(raw) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
+}
+
+#[derive(Default)]
+struct Counter {
+    words: Vec<String>,
+    ids: FxHashMap<String, u32>,
+    counts: Vec<f64>,
+    seqs: Vec<(Vec<u32>, f32)>,
+    abbr_total: FxHashMap<String, f64>,
+    abbr_form: FxHashMap<String, f64>,
+    tokens: u64,
+}
+
+impl Counter {
+    fn new() -> Self {
+        let mut c = Counter::default();
+        for s in SPECIALS {
+            c.intern(s);
+        }
+        c
+    }
+
+    fn intern(&mut self, w: &str) -> u32 {
+        if let Some(&id) = self.ids.get(w) {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        self.words.push(w.to_string());
+        self.ids.insert(w.to_string(), id);
+        self.counts.push(0.0);
+        id
+    }
+
+    fn note_abbreviation(&mut self, part: &str, weight: f32) {
+        let upper = part.chars().filter(|c| c.is_uppercase()).count();
+        let letters = part.chars().filter(|c| c.is_alphabetic()).count();
+        if letters < 2 || upper < 2 || letters != part.chars().count() {
+            return;
+        }
+        let folded = fold(part);
+        *self.abbr_total.entry(folded.clone()).or_default() += weight as f64;
+        if part.chars().any(|c| c == 'Đ' || c == 'đ')
+            && fold(&part.replace(['Đ', 'đ'], "D")) == part.replace(['Đ', 'đ'], "D")
+        {
+            *self.abbr_form.entry(part.to_string()).or_default() += weight as f64;
+        }
+    }
+
+    fn add_sentence_text(&mut self, text: &str, weight: f32) {
+        let mut seq = vec![BOS];
+        for t in tokenize(text) {
+            let s = t.text(text);
+            let id = match t.kind {
+                Kind::Space => continue,
+                Kind::Word => {
+                    self.note_abbreviation(s, weight);
+                    let w = canonical_lower(s);
+                    self.intern(&w)
+                }
+                Kind::Mixed => UNK,
+                Kind::Number => NUM,
+                Kind::Symbol => {
+                    for part in s.split(['-', '/', '.']) {
+                        self.note_abbreviation(part, weight);
+                    }
+                    SYM
+                }
+                Kind::Punct => {
+                    if ends_sentence(s) {
+                        if seq.len() > 1 {
+                            seq.push(EOS);
+                            self.push_seq(std::mem::replace(&mut seq, vec![BOS]), weight);
+                        }
+                        continue;
+                    }
+                    if seq.last() == Some(&PUNCT) || seq.len() == 1 {
+                        continue;
+                    }
+                    PUNCT
+                }
+            };
+            seq.push(id);
+        }
+        if seq.len() > 1 {
+            seq.push(EOS);
+            self.push_seq(seq, weight);
+        }
+    }
+
+    fn push_seq(&mut self, seq: Vec<u32>, weight: f32) {
+        for &id in &seq[1..] {
+            self.counts[id as usize] += weight as f64;
+        }
+        self.tokens += seq.len() as u64 - 2;
+        self.seqs.push((seq, weight));
+    }
+
+    fn add_source(&mut self, path: &Path, weight: f32) -> Result<(), Error> {
+        let text = read_source(path)?;
+        let tsv = path.to_string_lossy().ends_with(".tsv");
+        for line in text.lines() {
+            if tsv {
+                for cell in line.split('\t') {
+                    if cell.chars().any(|c| c.is_alphabetic()) {
+                        self.add_sentence_text(cell, weight);
+                    }
+                }
+            } else {
+                self.add_sentence_text(line, weight);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn class(c: f32) -> usize {
+    if c < 1.5 {
+        0
+    } else if c < 2.5 {
+        1
+    } else {
+        2
+    }
+}
+
+/// Modified Kneser-Ney discounts D1, D2, D3+ from the counts of counts (rounded weighted counts).
+fn discounts<'a>(counts: impl Iterator<Item = &'a f32>) -> [f32; 3] {
+    let mut n = [0f64; 5];
+    for &c in counts {
+        let r = (c.round() as usize).max(1);
+        if r <= 4 {
+            n[r] += 1.0;
+        }
+    }
+    if n[1] == 0.0 || n[2] == 0.0 || n[3] == 0.0 || n[4] == 0.0 {
+        return [0.5, 1.0, 1.5];
+    }
+    let y = n[1] / (n[1] + 2.0 * n[2]);
+    let d1 = 1.0 - 2.0 * y * n[2] / n[1];
+    let d2 = 2.0 - 3.0 * y * n[3] / n[2];
+    let d3 = 3.0 - 4.0 * y * n[4] / n[3];
+    [
+        d1.clamp(0.05, 0.95) as f32,
+        d2.clamp(0.1, 1.9) as f32,
+        d3.clamp(0.1, 2.9) as f32,
+    ]
+}
+
+fn discount(d: &[f32; 3], c: f32) -> f32 {
+    d[class(c)].min(c * 0.95)
+}
+
+fn key3(a: u32, b: u32, c: u32) -> u64 {
+    ((a as u64) << 32) | ((b as u64) << 16) | c as u64
+}
+
+fn key2(a: u32, b: u32) -> u32 {
+    (a << 16) | b
+}
+
+/// Builds the model from the sources in `opts` and writes it to `opts.out`.
+pub fn build(opts: &BuildOptions, log: &mut dyn Write) -> Result<BuildReport, Error> {
+    let mut counter = Counter::new();
+    for (path, weight) in &opts.corpora {
+        let before = counter.tokens;
+        counter.add_source(path, *weight)?;
+        let _ = writeln!(
+            log,
+            "read {} (weight {weight}): {} tokens",
+            path.display(),
+            counter.tokens - before
+        );
+    }
+
+    // vocabulary: the specials, then words by weighted count
+    let mut order: Vec<u32> = (SPECIALS.len() as u32..counter.words.len() as u32)
+        .filter(|&i| counter.counts[i as usize] >= opts.min_unigram as f64)
+        .collect();
+    order.sort_by(|&a, &b| {
+        counter.counts[b as usize]
+            .total_cmp(&counter.counts[a as usize])
+            .then(a.cmp(&b))
+    });
+    order.truncate(opts.max_vocab.min(65_536) - SPECIALS.len());
+    let mut remap = vec![UNK; counter.words.len()];
+    let mut vocab: Vec<String> = SPECIALS.iter().map(|s| s.to_string()).collect();
+    let mut vcounts: Vec<f32> = vec![0.0; SPECIALS.len()];
+    for (i, r) in remap.iter_mut().enumerate().take(SPECIALS.len()) {
+        *r = i as u32;
+        vcounts[i] = counter.counts[i] as f32;
+    }
+    for &old in &order {
+        remap[old as usize] = vocab.len() as u32;
+        vocab.push(counter.words[old as usize].clone());
+        vcounts.push(counter.counts[old as usize] as f32);
+    }
+    let v = vocab.len();
+    let _ = writeln!(log, "vocabulary: {v} words of {} seen", counter.words.len());
+
+    // counts
+    let mut c3: FxHashMap<u64, f32> = FxHashMap::default();
+    let mut c2: FxHashMap<u32, f32> = FxHashMap::default();
+    for (seq, w) in &counter.seqs {
+        let s: Vec<u32> = seq.iter().map(|&x| remap[x as usize]).collect();
+        for i in 1..s.len() {
+            *c2.entry(key2(s[i - 1], s[i])).or_default() += w;
+            if i >= 2 {
+                *c3.entry(key3(s[i - 2], s[i - 1], s[i])).or_default() += w;
+            }
+        }
+    }
+    drop(counter.seqs);
+    let _ = writeln!(log, "distinct bigrams {}, trigrams {}", c2.len(), c3.len());
+
+    // trigram level: context totals and N1/N2/N3+ per context
+    let d3 = discounts(c3.values());
+    let mut ctx3: FxHashMap<u32, [f32; 4]> = FxHashMap::default();
+    let mut cc2: FxHashMap<u32, f32> = FxHashMap::default();
+    for (&k, &c) in &c3 {
+        let (a, b, cw) = (
+            (k >> 32) as u32,
+            ((k >> 16) & 0xffff) as u32,
+            (k & 0xffff) as u32,
+        );
+        let e = ctx3.entry(key2(a, b)).or_default();
+        e[0] += c;
+        e[1 + class(c)] += 1.0;
+        *cc2.entry(key2(b, cw)).or_default() += c.min(1.0);
+    }
+    for (&k, &c) in &c2 {
+        if k >> 16 == BOS {
+            cc2.insert(k, c);
+        }
+    }
+    // bigram level over continuation counts
+    let d2 = discounts(cc2.values());
+    let mut ctx2 = vec![[0f32; 4]; v];
+    let mut cc1 = vec![0f32; v];
+    for (&k, &c) in &cc2 {
+        let (b, cw) = ((k >> 16) as usize, (k & 0xffff) as usize);
+        ctx2[b][0] += c;
+        ctx2[b][1 + class(c)] += 1.0;
+        cc1[cw] += c.min(1.0);
+    }
+    cc1[BOS as usize] = 0.0;
+    let total1: f64 = cc1.iter().map(|&x| x as f64).sum::<f64>() + 0.5 * v as f64;
+    let p1: Vec<f64> = cc1.iter().map(|&c| (c as f64 + 0.5) / total1).collect();
+    let _ = writeln!(log, "discounts: trigram {d3:?}, bigram {d2:?}");
+
+    let p2_full = |b: u32, c: u32| -> f64 {
+        let ctx = &ctx2[b as usize];
+        if ctx[0] <= 0.0 {
+            return p1[c as usize];
+        }
+        let gamma = (d2[0] * ctx[1] + d2[1] * ctx[2] + d2[2] * ctx[3]) as f64 / ctx[0] as f64;
+        let cc = cc2.get(&key2(b, c)).copied().unwrap_or(0.0);
+        let disc = if cc > 0.0 {
+            (cc - discount(&d2, cc)).max(0.0) as f64
+        } else {
+            0.0
+        };
+        disc / ctx[0] as f64 + gamma * p1[c as usize]
+    };
+
+    // pruning: trigrams by count; bigrams by count or as context of a kept trigram
+    let mut kept3: Vec<u64> = c3
+        .iter()
+        .filter(|&(_, &c)| c >= opts.min_trigram)
+        .map(|(&k, _)| k)
+        .collect();
+    kept3.sort_unstable();
+    let mut kept2: Vec<u32> = c2
+        .iter()
+        .filter(|&(&k, &c)| c >= opts.min_bigram && (k & 0xffff) as u32 != BOS)
+        .map(|(&k, _)| k)
+        .collect();
+    kept2.extend(kept3.iter().map(|&k| (k >> 16) as u32));
+    kept2.sort_unstable();
+    kept2.dedup();
+
+    let mut m = Model {
+        vocab: vocab.clone(),
+        index: vocab
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.clone(), i as u32))
+            .collect(),
+        counts: vcounts,
+        uni_p: p1.iter().map(|&p| model::quantise(p.log10())).collect(),
+        uni_bo: vec![0; v],
+        bi_off: vec![0; v + 1],
+        bi_w: Vec::with_capacity(kept2.len()),
+        bi_p: Vec::with_capacity(kept2.len()),
+        bi_bo: vec![0; kept2.len()],
+        tri_off: vec![0; kept2.len() + 1],
+        tri_w: Vec::new(),
+        tri_p: Vec::new(),
+    };
+    let mut sum_kept = vec![0f64; v];
+    let mut sum_lower = vec![0f64; v];
+    for &k in &kept2 {
+        let (b, c) = (k >> 16, k & 0xffff);
+        let p = p2_full(b, c);
+        m.bi_off[b as usize + 1] += 1;
+        m.bi_w.push(c as u16);
+        m.bi_p.push(model::quantise(p.log10()));
+        sum_kept[b as usize] += p;
+        sum_lower[b as usize] += p1[c as usize];
+    }
+    for i in 0..v {
+        m.bi_off[i + 1] += m.bi_off[i];
+        let num = (1.0 - sum_kept[i]).max(1e-9);
+        let den = (1.0 - sum_lower[i]).max(1e-9);
+        m.uni_bo[i] = model::quantise((num / den).log10().min(0.0));
+    }
+
+    // trigram probabilities, interpolated with the stored bigram model
+    let mut tri_w = Vec::with_capacity(kept3.len());
+    let mut tri_p = Vec::with_capacity(kept3.len());
+    let mut counts_per_bigram = vec![0u32; kept2.len()];
+    let mut bo_num = vec![0f64; kept2.len()];
+    let mut bo_den = vec![0f64; kept2.len()];
+    let mut j = 0usize;
+    for &k in &kept3 {
+        let ab = (k >> 16) as u32;
+        while kept2[j] != ab {
+            j += 1;
+        }
+        let (b, c) = (ab & 0xffff, (k & 0xffff) as u32);
+        let ctx = ctx3.get(&ab).copied().unwrap_or_default();
+        let count = c3.get(&k).copied().unwrap_or(0.0);
+        let gamma = (d3[0] * ctx[1] + d3[1] * ctx[2] + d3[2] * ctx[3]) as f64 / ctx[0] as f64;
+        let lower = 10f64.powf(m.logp2(b, c) as f64);
+        let p = (count - discount(&d3, count)).max(0.0) as f64 / ctx[0] as f64 + gamma * lower;
+        tri_w.push(c as u16);
+        tri_p.push(model::quantise(p.log10()));
+        counts_per_bigram[j] += 1;
+        bo_num[j] += p;
+        bo_den[j] += lower;
+    }
+    for i in 0..kept2.len() {
+        m.tri_off[i + 1] = m.tri_off[i] + counts_per_bigram[i];
+        let num = (1.0 - bo_num[i]).max(1e-9);
+        let den = (1.0 - bo_den[i]).max(1e-9);
+        m.bi_bo[i] = model::quantise((num / den).log10().min(0.0));
+    }
+    m.tri_w = tri_w;
+    m.tri_p = tri_p;
+
+    std::fs::create_dir_all(&opts.out).map_err(|e| Error::Io(opts.out.display().to_string(), e))?;
+    m.save(&opts.out)?;
+
+    // abbreviations whose Đ form dominates the corpus
+    let mut abbrevs: Vec<(String, String, f64)> = Vec::new();
+    for (form, &n) in &counter.abbr_form {
+        let folded = fold(form);
+        let total = counter.abbr_total.get(&folded).copied().unwrap_or(n);
+        if n >= 5.0 && n >= 0.9 * total {
+            abbrevs.push((folded, form.clone(), n));
+        }
+    }
+    abbrevs.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    let path = opts.out.join(ABBREV_FILE);
+    let mut text = String::from("# folded\tform\tweighted count (learned by sohoa lm build)\n");
+    for (f, form, n) in &abbrevs {
+        text.push_str(&format!("{f}\t{form}\t{n:.0}\n"));
+    }
+    std::fs::write(&path, text).map_err(|e| Error::Io(path.display().to_string(), e))?;
+
+    Ok(BuildReport {
+        tokens: counter.tokens,
+        vocab: v,
+        bigrams: m.bigram_count(),
+        trigrams: m.trigram_count(),
+        abbreviations: abbrevs.len(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_a_normalised_model() {
+        let dir = std::env::temp_dir().join(format!("sohoa-lm-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let src = dir.join("c.txt");
+        let mut text = String::new();
+        for _ in 0..20 {
+            text.push_str("Ủy ban nhân dân tỉnh ban hành kế hoạch số 12-KH/UBND.\n");
+            text.push_str("Nghị quyết của Hội đồng nhân dân tỉnh theo QĐ-TTg.\n");
+            text.push_str("Ban Thường vụ Tỉnh uỷ về triển khai kế hoạch.\n");
+        }
+        std::fs::write(&src, text).unwrap();
+        let opts = BuildOptions {
+            corpora: vec![(src, 1.0)],
+            out: dir.clone(),
+            ..Default::default()
+        };
+        let report = build(&opts, &mut std::io::sink()).unwrap();
+        assert!(report.vocab > 10);
+        let m = Model::load(&dir).unwrap();
+        let (tinh, uy) = (m.id("tỉnh").unwrap(), m.id("ủy").unwrap());
+        // the canonical form of "uỷ" is "ủy"
+        assert!(m.id("uỷ").is_none());
+        // conditional distributions sum to about one
+        let total: f64 = (0..m.vocab.len() as u32)
+            .map(|w| 10f64.powf(m.logp3(BOS, tinh, w) as f64))
+            .sum();
+        assert!((total - 1.0).abs() < 0.05, "sum {total}");
+        let total: f64 = (0..m.vocab.len() as u32)
+            .map(|w| 10f64.powf(m.logp2(tinh, w) as f64))
+            .sum();
+        assert!((total - 1.0).abs() < 0.05, "sum {total}");
+        assert!(m.logp2(tinh, uy) > m.logp2(tinh, m.id("kế").unwrap()));
+        let abbr = std::fs::read_to_string(dir.join(ABBREV_FILE)).unwrap();
+        assert!(abbr.contains("QD\tQĐ"), "{abbr}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

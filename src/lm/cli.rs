@@ -1,0 +1,136 @@
+//! `sohoa lm …`: build the model, learn the OCR confusions, export ARPA.
+
+use super::Error;
+use super::build::{BuildOptions, build};
+use super::model::Model;
+use clap::{Args, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Build, inspect and adapt the language model.
+#[derive(Args, Debug)]
+pub struct LmArgs {
+    #[command(subcommand)]
+    command: LmCommand,
+}
+
+#[derive(Subcommand, Debug)]
+enum LmCommand {
+    /// Count n-grams in clean text (plain or .xz; .tsv cells) and write the model.
+    Build {
+        /// Source files (repeatable).
+        #[arg(long, num_args = 1.., required = true)]
+        corpus: Vec<PathBuf>,
+        /// Weight of a source, FILE=W (default 1).
+        #[arg(long, value_name = "FILE=W")]
+        weight: Vec<String>,
+        /// Output directory.
+        #[arg(long, default_value = "dictionaries")]
+        out: PathBuf,
+        /// Minimum weighted count of a stored trigram.
+        #[arg(long, default_value_t = 2.0)]
+        min_trigram: f32,
+        /// Minimum weighted count of a stored bigram.
+        #[arg(long, default_value_t = 1.0)]
+        min_bigram: f32,
+        /// Minimum weighted count of a vocabulary word.
+        #[arg(long, default_value_t = 2.0)]
+        min_unigram: f32,
+    },
+    /// Learn the OCR-confusion channel from aligned pairs (DIR/*.ocr.txt with *.truth.txt).
+    Confusions {
+        /// Directory of pairs (line N of X.ocr.txt is the OCR of line N of X.truth.txt).
+        #[arg(long)]
+        pairs: PathBuf,
+        /// Output table.
+        #[arg(long, default_value = "dictionaries/confusions.tsv")]
+        out: PathBuf,
+    },
+    /// Write the model in ARPA format.
+    Export {
+        /// ARPA format (the only one).
+        #[arg(long)]
+        arpa: bool,
+        /// Model directory.
+        #[arg(long, default_value = "dictionaries")]
+        model: PathBuf,
+        /// Output file (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+impl LmArgs {
+    /// Runs the subcommand.
+    pub fn run(self) -> anyhow::Result<()> {
+        match self.command {
+            LmCommand::Build {
+                corpus,
+                weight,
+                out,
+                min_trigram,
+                min_bigram,
+                min_unigram,
+            } => {
+                let mut weights = std::collections::HashMap::new();
+                for w in &weight {
+                    let (file, value) = w
+                        .rsplit_once('=')
+                        .ok_or_else(|| Error::Usage(format!("--weight {w}: expected FILE=W")))?;
+                    let value: f32 = value
+                        .parse()
+                        .map_err(|_| Error::Usage(format!("--weight {w}: W is not a number")))?;
+                    weights.insert(PathBuf::from(file), value);
+                }
+                let corpora = corpus
+                    .into_iter()
+                    .map(|p| {
+                        let w = weights.get(&p).copied().unwrap_or(1.0);
+                        (p, w)
+                    })
+                    .collect();
+                let opts = BuildOptions {
+                    corpora,
+                    out,
+                    min_trigram,
+                    min_bigram,
+                    min_unigram,
+                    ..Default::default()
+                };
+                let report = build(&opts, &mut std::io::stderr())?;
+                eprintln!("{}", serde_json::to_string(&report)?);
+            }
+            LmCommand::Confusions { pairs, out } => {
+                let table = super::confusions::learn(&pairs)?;
+                table.save(&out)?;
+                eprintln!(
+                    "{} confusion entries from {} aligned characters -> {}",
+                    table.len(),
+                    table.aligned_chars,
+                    out.display()
+                );
+            }
+            LmCommand::Export {
+                arpa: _,
+                model,
+                out,
+            } => {
+                let m = Model::load(&model)?;
+                match out {
+                    Some(path) => {
+                        let mut f = std::io::BufWriter::new(std::fs::File::create(&path)?);
+                        m.write_arpa(&mut f)?;
+                        f.flush()?;
+                    }
+                    None => {
+                        let stdout = std::io::stdout();
+                        let mut f = std::io::BufWriter::new(stdout.lock());
+                        m.write_arpa(&mut f)?;
+                        f.flush()?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}

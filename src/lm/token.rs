@@ -1,0 +1,176 @@
+//! The tokeniser shared by the model build and the repair engine, so both see the same units.
+//!
+//! A line is cut into spaces, words (letters only), mixed tokens (letters with digits or the
+//! symbols legacy OCR puts for Vietnamese letters: `s6`, `K&`, `k¥`), numbers and dates
+//! (`30/6`, `1.000`), symbols (`265-KH/TU`, `03/2025/NQ-HĐND`, `e-mail`) and single punctuation
+//! characters. Concatenating the token texts gives the line back exactly.
+
+/// Characters legacy OCR (Tesseract without Vietnamese data) emits in place of Vietnamese
+/// letters; they count as word characters.
+pub const OCR_SYMBOLS: [char; 9] = ['&', '¥', '§', '£', '¢', '©', '®', '€', '°'];
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A run of white space.
+    Space,
+    /// Letters only: `Tỉnh`, `trién`, `UBND`.
+    Word,
+    /// Letters mixed with digits or OCR symbols, no separators: `s6`, `c4o`, `K&`, `VNeID2`.
+    Mixed,
+    /// Digits, with `.`, `,` `/` or `-` between digit groups: `2025`, `30/6`, `1.000`.
+    Number,
+    /// Word characters joined by `-`, `/` or `.` and containing letters: `265-KH/TU`.
+    Symbol,
+    /// Any other single character.
+    Punct,
+}
+
+/// One token: its kind and its byte range in the line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// The kind of the token.
+    pub kind: Kind,
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset just past the last character.
+    pub end: usize,
+}
+
+impl Token {
+    /// The token's text in `line`.
+    pub fn text<'a>(&self, line: &'a str) -> &'a str {
+        &line[self.start..self.end]
+    }
+}
+
+fn wordish(c: char) -> bool {
+    c.is_alphanumeric() || OCR_SYMBOLS.contains(&c)
+}
+
+fn joiner(c: char) -> bool {
+    matches!(c, '-' | '/' | '.' | ',')
+}
+
+/// Cuts `line` into tokens.
+///
+/// ```
+/// use sohoa::lm::token::{tokenize, Kind};
+/// let line = "Kế hoạch s6 265-KH/TU, ngày 24/4/2025.";
+/// let kinds: Vec<Kind> = tokenize(line).iter().filter(|t| t.kind != Kind::Space).map(|t| t.kind).collect();
+/// assert_eq!(kinds, [Kind::Word, Kind::Word, Kind::Mixed, Kind::Symbol, Kind::Punct,
+///                    Kind::Word, Kind::Number, Kind::Punct]);
+/// ```
+pub fn tokenize(line: &str) -> Vec<Token> {
+    let mut out = Vec::with_capacity(line.len() / 4 + 1);
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let n = chars.len();
+    let end_of = |i: usize| if i < n { chars[i].0 } else { line.len() };
+    let mut i = 0;
+    while i < n {
+        let (start, c) = chars[i];
+        if c.is_whitespace() {
+            let mut j = i + 1;
+            while j < n && chars[j].1.is_whitespace() {
+                j += 1;
+            }
+            out.push(Token {
+                kind: Kind::Space,
+                start,
+                end: end_of(j),
+            });
+            i = j;
+        } else if wordish(c) {
+            let mut j = i + 1;
+            let mut joined = false;
+            let mut comma_only = true;
+            loop {
+                while j < n && wordish(chars[j].1) {
+                    j += 1;
+                }
+                if j + 1 < n && joiner(chars[j].1) && wordish(chars[j + 1].1) {
+                    // a comma joins only digit groups (1,5); not "tỉnh,Ban"
+                    let c = chars[j].1;
+                    if c == ','
+                        && !(chars[j - 1].1.is_ascii_digit() && chars[j + 1].1.is_ascii_digit())
+                    {
+                        break;
+                    }
+                    if c != ',' {
+                        comma_only = false;
+                    }
+                    joined = true;
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
+            let text = &line[start..end_of(j)];
+            let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+            let all_letters = text.chars().all(|c| c.is_alphabetic());
+            let kind = if letters == 0 {
+                if text.chars().any(|c| c.is_numeric()) {
+                    Kind::Number
+                } else {
+                    Kind::Punct
+                }
+            } else if joined {
+                let _ = comma_only;
+                Kind::Symbol
+            } else if all_letters {
+                Kind::Word
+            } else {
+                Kind::Mixed
+            };
+            out.push(Token {
+                kind,
+                start,
+                end: end_of(j),
+            });
+            i = j;
+        } else {
+            out.push(Token {
+                kind: Kind::Punct,
+                start,
+                end: end_of(i + 1),
+            });
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Whether a punctuation character ends a sentence for the language model.
+pub fn ends_sentence(text: &str) -> bool {
+    matches!(text, "." | "!" | "?" | ";" | ":" | "…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_kinds() {
+        let line = "  Tinh iy vé trién khal (Tuin 27), K& hoach s 56-TTr/BTGDVTU 1.000 k¥ “Binh”";
+        let toks = tokenize(line);
+        let joined: String = toks.iter().map(|t| t.text(line)).collect();
+        assert_eq!(joined, line);
+        let find = |s: &str| toks.iter().find(|t| t.text(line) == s).map(|t| t.kind);
+        assert_eq!(find("K&"), Some(Kind::Mixed));
+        assert_eq!(find("k¥"), Some(Kind::Mixed));
+        assert_eq!(find("56-TTr/BTGDVTU"), Some(Kind::Symbol));
+        assert_eq!(find("1.000"), Some(Kind::Number));
+        assert_eq!(find("27"), Some(Kind::Number));
+        assert_eq!(find("“"), Some(Kind::Punct));
+        assert_eq!(find("trién"), Some(Kind::Word));
+    }
+
+    #[test]
+    fn odd_input() {
+        assert!(tokenize("").is_empty());
+        let s = "\u{fffd}\u{0}\u{7f}--//..";
+        let joined: String = tokenize(s).iter().map(|t| t.text(s)).collect();
+        assert_eq!(joined, s);
+    }
+}

@@ -1,0 +1,830 @@
+//! The repair engine: restores diacritics in ASCII text and undoes the confusions of legacy OCR
+//! (Tesseract run without Vietnamese data), line by line, without touching what is already right.
+//!
+//! Each line is tokenised ([`crate::lm::token`]) and given a mode: **clean** (Vietnamese with
+//! diacritics, left as it is), **ascii** (no diacritics: every syllable's candidates are the
+//! accented forms that fold to it) or **ocr** (legacy OCR: candidates come from a search of the
+//! vocabulary under the learned confusion channel, with split candidates for merged words).
+//! A Viterbi search over the line's candidates scores channel cost + trigram language model,
+//! with the context carried over from the previous line. Case is taken from the input token;
+//! numbers, dates, document symbols, abbreviations and unknown words pass through, except for
+//! the official abbreviations the model learned (`QD-TTg` → `QĐ-TTg`).
+//!
+//! ```no_run
+//! use sohoa::repair::Repairer;
+//! let r = Repairer::load_default().unwrap();
+//! let out = r.restore("Ké hoach s6 265-KH/TU ctia Ban Thuong vu Tinh ty");
+//! println!("{}", out.text);
+//! ```
+
+pub mod channel;
+pub mod cli;
+
+use crate::lm::build::ABBREV_FILE;
+use crate::lm::confusions::{CONFUSION_FILE, Channel, Table};
+use crate::lm::model::{BOS, EOS, MODEL_FILE, Model, NUM, PUNCT, SYM, UNK};
+use crate::lm::syl::{Case, apply_case, canonical_lower, canonical_syllable, case_of};
+use crate::lm::token::{Kind, OCR_SYMBOLS, Token, ends_sentence, tokenize};
+use crate::viet::fold;
+use channel::{Hit, Trie};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// Errors of the repair engine (all about the model: restoring text cannot fail).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A model file is missing or damaged.
+    #[error(
+        "cannot load the repair model file {file}: {reason}\n  rebuild the model with `make model` (the `sohoa lm build` and `sohoa lm confusions` commands in dictionaries/PROVENANCE.md), or point SOHOA_MODEL at a model directory"
+    )]
+    Model {
+        /// The file.
+        file: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// No model directory was found.
+    #[error(
+        "no repair model found (looked in: {0}); set SOHOA_MODEL=DIR or rebuild it with `make model`"
+    )]
+    NotFound(String),
+}
+
+/// How a line is repaired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Choose per line.
+    Auto,
+    /// Text with diacritics: keep (only the certain abbreviation rules apply).
+    Clean,
+    /// Text without diacritics: restore them.
+    Ascii,
+    /// Legacy OCR without Vietnamese data: undo its confusions.
+    Ocr,
+}
+
+/// What happened to one token.
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenChange {
+    /// Line number, from 1.
+    pub line: usize,
+    /// The token as it came in.
+    pub input: String,
+    /// The token as it goes out.
+    pub output: String,
+    /// Posterior margin of the choice, in (0.5, 1]: 1 / (1 + e^−(best − second best)).
+    pub confidence: f32,
+    /// Up to three other candidates, best first.
+    pub alternatives: Vec<String>,
+    /// Why it changed (`kept` when it did not).
+    pub reason: &'static str,
+    /// The mode of the line.
+    pub mode: Mode,
+}
+
+/// The result of [`Repairer::restore`].
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Restored {
+    /// The repaired text: line N is the repair of input line N.
+    pub text: String,
+    /// Tokens that changed (all tokens with candidates, from [`Repairer::restore_detailed`]).
+    pub tokens: Vec<TokenChange>,
+    /// Problems with the input.
+    pub warnings: Vec<String>,
+}
+
+/// Decoder settings (natural-log units).
+#[derive(Debug, Clone)]
+pub struct Params {
+    /// Weight of the language model against the channel.
+    pub lm_weight: f32,
+    /// Cost of keeping an OCR token that is not a known word.
+    pub keep_cost: f32,
+    /// Largest channel cost of an OCR candidate.
+    pub ocr_limit: f32,
+    /// OCR candidates within this margin of the best are kept.
+    pub ocr_margin: f32,
+    /// Candidates per token at most.
+    pub max_candidates: usize,
+    /// States further than this below the best are dropped.
+    pub beam: f32,
+    /// Extra cost of reading one OCR token as two words.
+    pub split_cost: f32,
+    /// Try splits when the best single-word candidate costs more than this.
+    pub split_trigger: f32,
+}
+
+impl Params {
+    /// The defaults, with overrides from `SOHOA_PARAMS` (`name=value,...`) for experiments.
+    pub fn from_env() -> Params {
+        let mut p = Params::default();
+        if let Ok(spec) = std::env::var("SOHOA_PARAMS") {
+            for kv in spec.split(',') {
+                let Some((k, v)) = kv.split_once('=') else { continue };
+                let Ok(v) = v.trim().parse::<f32>() else { continue };
+                match k.trim() {
+                    "lm_weight" => p.lm_weight = v,
+                    "keep_cost" => p.keep_cost = v,
+                    "ocr_limit" => p.ocr_limit = v,
+                    "ocr_margin" => p.ocr_margin = v,
+                    "max_candidates" => p.max_candidates = v as usize,
+                    "beam" => p.beam = v,
+                    "split_cost" => p.split_cost = v,
+                    "split_trigger" => p.split_trigger = v,
+                    _ => {}
+                }
+            }
+        }
+        p
+    }
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            lm_weight: 1.0,
+            keep_cost: 9.0,
+            ocr_limit: 22.0,
+            ocr_margin: 9.0,
+            max_candidates: 10,
+            beam: 14.0,
+            split_cost: 4.0,
+            split_trigger: 5.0,
+        }
+    }
+}
+
+/// The loaded model and decoder: load once, share (it is `Send + Sync`).
+pub struct Repairer {
+    model: Model,
+    fold_index: FxHashMap<String, Vec<u32>>,
+    trie: Trie,
+    channel: Channel,
+    abbrevs: FxHashMap<String, String>,
+    /// Decoder settings.
+    pub params: Params,
+}
+
+#[derive(Clone)]
+struct Opt {
+    words: [u32; 2],
+    n: u8,
+    text: String,
+    cost: f32,
+    reason: &'static str,
+}
+
+impl Opt {
+    fn words(&self) -> &[u32] {
+        &self.words[..self.n as usize]
+    }
+}
+
+struct Slot {
+    tok: usize,
+    options: Vec<Opt>,
+}
+
+#[derive(Clone, Copy)]
+struct State {
+    score: f32,
+    ctx: (u32, u32),
+    back: u16,
+}
+
+const LN10: f32 = std::f32::consts::LN_10;
+/// An accented word is trusted as clean text when the corpus has it at least this often.
+const TRUSTED_COUNT: f32 = 30.0;
+
+fn is_vn_only(c: char) -> bool {
+    // letters Tesseract's English data cannot produce: outside Latin-1
+    c.is_alphabetic() && (c as u32) > 0xff
+}
+
+/// Decodes bytes as UTF-8, replacing invalid sequences, with one warning naming the lines.
+///
+/// ```
+/// let (text, warnings) = sohoa::repair::decode_input(b"ok\nbad \xff here\n");
+/// assert_eq!(text, "ok\nbad \u{fffd} here\n");
+/// assert!(warnings[0].contains("line 2"));
+/// ```
+pub fn decode_input(bytes: &[u8]) -> (String, Vec<String>) {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), Vec::new()),
+        Err(_) => {
+            let mut bad = Vec::new();
+            let mut out = String::with_capacity(bytes.len());
+            for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                let s = String::from_utf8_lossy(line);
+                if matches!(s, std::borrow::Cow::Owned(_)) {
+                    bad.push(i + 1);
+                }
+                out.push_str(&s);
+            }
+            let shown: Vec<String> = bad.iter().take(20).map(|n| n.to_string()).collect();
+            let more = if bad.len() > 20 {
+                format!(" and {} more", bad.len() - 20)
+            } else {
+                String::new()
+            };
+            (
+                out,
+                vec![format!(
+                    "invalid UTF-8 replaced by U+FFFD on line {}{more}",
+                    shown.join(", ")
+                )],
+            )
+        }
+    }
+}
+
+impl Repairer {
+    /// Loads the model from `dir` (`sohoa.lm`, `confusions.tsv`, `abbreviations.tsv`).
+    pub fn load(dir: &Path) -> Result<Repairer, Error> {
+        let err = |file: &str, reason: String| Error::Model {
+            file: dir.join(file).display().to_string(),
+            reason,
+        };
+        let model = Model::load(dir).map_err(|e| err(MODEL_FILE, source_text(&e)))?;
+        let table = Table::load(&dir.join(CONFUSION_FILE))
+            .map_err(|e| err(CONFUSION_FILE, source_text(&e)))?;
+        if table.is_empty() {
+            return Err(err(CONFUSION_FILE, "the table is empty".into()));
+        }
+        let channel = Channel::from_table(&table);
+        let abbr_path = dir.join(ABBREV_FILE);
+        let abbr_text =
+            std::fs::read_to_string(&abbr_path).map_err(|e| err(ABBREV_FILE, e.to_string()))?;
+        let mut abbrevs = FxHashMap::default();
+        for line in abbr_text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
+            let mut cols = line.split('\t');
+            if let (Some(f), Some(form)) = (cols.next(), cols.next()) {
+                abbrevs.insert(f.to_string(), form.to_string());
+            }
+        }
+        let mut fold_index: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        for (id, w) in model
+            .vocab
+            .iter()
+            .enumerate()
+            .skip(crate::lm::model::SPECIALS.len())
+        {
+            if canonical_syllable(w).is_some() {
+                fold_index.entry(fold(w)).or_default().push(id as u32);
+            }
+        }
+        for ids in fold_index.values_mut() {
+            ids.sort_by(|&a, &b| model.counts[b as usize].total_cmp(&model.counts[a as usize]));
+            let top = model.counts[ids[0] as usize];
+            ids.retain(|&i| model.counts[i as usize] >= top * 2e-4);
+            ids.truncate(8);
+        }
+        let trie = Trie::new(
+            model
+                .vocab
+                .iter()
+                .enumerate()
+                .skip(crate::lm::model::SPECIALS.len())
+                .filter(|(_, w)| w.chars().all(char::is_alphabetic))
+                .map(|(i, w)| (i as u32, w.as_str())),
+        );
+        Ok(Repairer {
+            model,
+            fold_index,
+            trie,
+            channel,
+            abbrevs,
+            params: Params::default(),
+        })
+    }
+
+    /// Loads the model from `$SOHOA_MODEL`, else `dictionaries/` in the crate, beside the
+    /// executable, or in the working directory.
+    pub fn load_default() -> Result<Repairer, Error> {
+        let mut tried = Vec::new();
+        for dir in default_dirs() {
+            if dir.join(MODEL_FILE).exists() {
+                return Repairer::load(&dir);
+            }
+            tried.push(dir.display().to_string());
+        }
+        Err(Error::NotFound(tried.join(", ")))
+    }
+
+    /// The language model.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Repairs `text` (modes chosen per line); `tokens` lists the tokens that changed.
+    pub fn restore(&self, text: &str) -> Restored {
+        self.restore_with(text, Mode::Auto, false)
+    }
+
+    /// Like [`Repairer::restore`], and `tokens` lists every token that had candidates.
+    pub fn restore_detailed(&self, text: &str, mode: Mode) -> Restored {
+        self.restore_with(text, mode, true)
+    }
+
+    /// Repairs `text` in `mode` (`Auto`: per line).
+    pub fn restore_with(&self, text: &str, mode: Mode, detail: bool) -> Restored {
+        let mut out = Restored {
+            text: String::with_capacity(text.len() + text.len() / 4),
+            ..Default::default()
+        };
+        let mut ctx = (BOS, BOS);
+        let mut cache: FxHashMap<String, Vec<Hit>> = FxHashMap::default();
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                out.text.push('\n');
+            }
+            if line.trim().is_empty() {
+                ctx = (BOS, BOS);
+                out.text.push_str(line);
+                continue;
+            }
+            self.restore_line(line, i + 1, mode, &mut ctx, &mut cache, detail, &mut out);
+        }
+        out
+    }
+
+    fn known_syllable(&self, word: &str) -> Option<u32> {
+        canonical_syllable(word).and_then(|c| self.model.id(&c))
+    }
+
+    /// The mode of a line, from its tokens.
+    pub fn detect_mode(&self, line: &str) -> Mode {
+        self.detect(line, &tokenize(line))
+    }
+
+    fn trusted(&self, word: &str) -> bool {
+        self.known_syllable(word).is_some_and(|id| self.model.counts[id as usize] >= TRUSTED_COUNT)
+    }
+
+    fn detect(&self, line: &str, toks: &[Token]) -> Mode {
+        let (mut words, mut vn, mut latin, mut bad, mut ascii_syl, mut unknown, mut ocr_mixed) = (0, 0, 0, 0, 0, 0, 0);
+        for t in toks {
+            let s = t.text(line);
+            match t.kind {
+                Kind::Word => {
+                    words += 1;
+                    if s.chars().any(is_vn_only) {
+                        vn += 1;
+                    } else if !s.is_ascii() {
+                        latin += 1;
+                        if !self.trusted(s) {
+                            bad += 1;
+                        }
+                    } else if self.fold_index.contains_key(&s.to_lowercase()) {
+                        ascii_syl += 1;
+                    } else if case_of(s) != Case::Upper && self.model.id(&s.to_lowercase()).is_none() {
+                        unknown += 1;
+                    }
+                }
+                Kind::Mixed => {
+                    if s.chars().any(|c| c.is_lowercase() || OCR_SYMBOLS.contains(&c)) {
+                        ocr_mixed += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if words + ocr_mixed == 0 {
+            return Mode::Clean;
+        }
+        if vn >= 1 && (bad + ocr_mixed) * 3 <= vn {
+            return Mode::Clean;
+        }
+        if ocr_mixed + bad > 0 {
+            return Mode::Ocr;
+        }
+        if latin == 0 && vn == 0 {
+            return if unknown >= 2 || (unknown >= 1 && unknown * 4 >= words) {
+                Mode::Ocr
+            } else if ascii_syl > 0 {
+                Mode::Ascii
+            } else {
+                Mode::Clean
+            };
+        }
+        if vn == 0 && (unknown > 0 || ascii_syl > 2 * latin) { Mode::Ocr } else { Mode::Clean }
+    }
+
+    fn fixed_word(&self, s: &str) -> u32 {
+        self.model.id(&canonical_lower(s)).unwrap_or(UNK)
+    }
+
+    fn fix_abbreviation(&self, s: &str) -> Option<String> {
+        let mut changed = false;
+        let mut out = String::with_capacity(s.len() + 2);
+        let mut part = String::new();
+        let flush = |part: &mut String, out: &mut String, changed: &mut bool| {
+            if part.chars().filter(|c| c.is_uppercase()).count() >= 2
+                && part.chars().all(|c| c.is_ascii_alphabetic())
+                && canonical_syllable(part).is_none()
+            {
+                if let Some(form) = self.abbrevs.get(part.as_str()) {
+                    out.push_str(form);
+                    *changed = true;
+                    part.clear();
+                    return;
+                }
+            }
+            out.push_str(part);
+            part.clear();
+        };
+        for c in s.chars() {
+            if matches!(c, '-' | '/' | '.') {
+                flush(&mut part, &mut out, &mut changed);
+                out.push(c);
+            } else {
+                part.push(c);
+            }
+        }
+        flush(&mut part, &mut out, &mut changed);
+        changed.then_some(out)
+    }
+
+    fn fixed(&self, words: &[u32], text: &str) -> Opt {
+        let mut w = [0u32; 2];
+        w[..words.len()].copy_from_slice(words);
+        Opt {
+            words: w,
+            n: words.len() as u8,
+            text: text.to_string(),
+            cost: 0.0,
+            reason: "kept",
+        }
+    }
+
+    fn word_opt(&self, id: u32, case: Case, cost: f32, reason: &'static str) -> Opt {
+        Opt {
+            words: [id, 0],
+            n: 1,
+            text: apply_case(&self.model.vocab[id as usize], case),
+            cost,
+            reason,
+        }
+    }
+
+    fn ocr_hits(&self, key: &str, cache: &mut FxHashMap<String, Vec<Hit>>) -> Vec<Hit> {
+        if let Some(h) = cache.get(key) {
+            return h.clone();
+        }
+        let chars: Vec<char> = key.chars().collect();
+        let p = &self.params;
+        let mut hits = if chars.len() > 20 {
+            Vec::new()
+        } else {
+            self.trie.search(
+                &chars,
+                &self.channel,
+                p.ocr_limit,
+                p.ocr_margin,
+                p.max_candidates,
+            )
+        };
+        // the accented forms of the token read as ASCII are always candidates
+        if let Some(ids) = self.fold_index.get(&fold(key)) {
+            for &id in ids {
+                if !hits.iter().any(|h| h.id == id) {
+                    let word: Vec<char> = self.model.vocab[id as usize].chars().collect();
+                    let cost = channel::word_cost(&word, &chars, &self.channel);
+                    hits.push(Hit { id, cost });
+                }
+            }
+        }
+        if cache.len() > 200_000 {
+            cache.clear();
+        }
+        cache.insert(key.to_string(), hits.clone());
+        hits
+    }
+
+    fn ocr_options(
+        &self,
+        s: &str,
+        kind: Kind,
+        cache: &mut FxHashMap<String, Vec<Hit>>,
+    ) -> Vec<Opt> {
+        let case = case_of(s);
+        let lower = s.to_lowercase();
+        let hits = self.ocr_hits(&lower, cache);
+        let own = self.fixed_word(s);
+        let mut opts: Vec<Opt> = hits
+            .iter()
+            .map(|h| {
+                let reason = if h.id == own { "kept" } else { "ocr-confusion" };
+                self.word_opt(h.id, case, h.cost, reason)
+            })
+            .collect();
+        if !hits.iter().any(|h| h.id == own) || own == UNK {
+            let keep = if own == UNK {
+                self.params.keep_cost
+            } else {
+                self.params.keep_cost * 0.5
+            };
+            let mut o = self.fixed(&[own], s);
+            o.cost = keep;
+            opts.push(o);
+        }
+        if std::env::var_os("SOHOA_DEBUG").is_some() {
+            let shown: Vec<String> = opts.iter().map(|o| format!("{}:{:.2}", o.text, o.cost)).collect();
+            eprintln!("{s}: {}", shown.join(" "));
+        }
+        let chars: Vec<char> = lower.chars().collect();
+        let best = hits.first().map_or(f32::INFINITY, |h| h.cost);
+        if kind == Kind::Word
+            && chars.len() >= 4
+            && chars.len() <= 16
+            && best > self.params.split_trigger
+        {
+            let mut splits: Vec<Opt> = Vec::new();
+            for k in 2..=chars.len() - 2 {
+                let (l, r): (String, String) =
+                    (chars[..k].iter().collect(), chars[k..].iter().collect());
+                let (hl, hr) = (self.ocr_hits(&l, cache), self.ocr_hits(&r, cache));
+                for a in hl.iter().take(3) {
+                    for b in hr.iter().take(3) {
+                        let cost = a.cost + b.cost + self.params.split_cost;
+                        if cost < best + 4.0 {
+                            let (ca, cb) = match case {
+                                Case::Upper => (Case::Upper, Case::Upper),
+                                Case::Title => (Case::Title, Case::Lower),
+                                Case::Lower => (Case::Lower, Case::Lower),
+                            };
+                            let text = format!(
+                                "{} {}",
+                                apply_case(&self.model.vocab[a.id as usize], ca),
+                                apply_case(&self.model.vocab[b.id as usize], cb)
+                            );
+                            splits.push(Opt {
+                                words: [a.id, b.id],
+                                n: 2,
+                                text,
+                                cost,
+                                reason: "ocr-split",
+                            });
+                        }
+                    }
+                }
+            }
+            splits.sort_by(|a, b| a.cost.total_cmp(&b.cost));
+            splits.truncate(4);
+            opts.extend(splits);
+        }
+        opts
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn restore_line(
+        &self,
+        line: &str,
+        lineno: usize,
+        forced: Mode,
+        ctx: &mut (u32, u32),
+        cache: &mut FxHashMap<String, Vec<Hit>>,
+        detail: bool,
+        out: &mut Restored,
+    ) {
+        let toks = tokenize(line);
+        let mode = if forced == Mode::Auto {
+            self.detect(line, &toks)
+        } else {
+            forced
+        };
+        let mut slots: Vec<Slot> = Vec::with_capacity(toks.len());
+        let mut last_punct = ctx.1 == BOS;
+        for (ti, t) in toks.iter().enumerate() {
+            let s = t.text(line);
+            let options = match t.kind {
+                Kind::Space => continue,
+                Kind::Number => vec![self.fixed(&[NUM], s)],
+                Kind::Symbol => {
+                    let mut o = self.fixed(&[SYM], s);
+                    if let Some(fixed) = self.fix_abbreviation(s) {
+                        o.text = fixed;
+                        o.reason = "abbreviation";
+                    }
+                    vec![o]
+                }
+                Kind::Punct => {
+                    if ends_sentence(s) {
+                        vec![self.fixed(&[EOS, BOS], s)]
+                    } else if last_punct {
+                        vec![self.fixed(&[], s)]
+                    } else {
+                        vec![self.fixed(&[PUNCT], s)]
+                    }
+                }
+                Kind::Word | Kind::Mixed => {
+                    if t.kind == Kind::Word && case_of(s) == Case::Upper {
+                        if let Some(fixed) = self.fix_abbreviation(s) {
+                            let mut o = self.fixed(&[self.fixed_word(s)], &fixed);
+                            o.reason = "abbreviation";
+                            slots.push(Slot {
+                                tok: ti,
+                                options: vec![o],
+                            });
+                            last_punct = false;
+                            continue;
+                        }
+                    }
+                    match mode {
+                        Mode::Ascii if t.kind == Kind::Word && s.is_ascii() => {
+                            match self.fold_index.get(&s.to_lowercase()) {
+                                Some(ids) => {
+                                    let case = case_of(s);
+                                    ids.iter()
+                                        .map(|&id| self.word_opt(id, case, 0.0, "ascii-diacritics"))
+                                        .collect()
+                                }
+                                None => vec![self.fixed(&[self.fixed_word(s)], s)],
+                            }
+                        }
+                        Mode::Ocr if !s.chars().any(is_vn_only) => {
+                            self.ocr_options(s, t.kind, cache)
+                        }
+                        _ => vec![self.fixed(&[self.fixed_word(s)], s)],
+                    }
+                }
+            };
+            last_punct = t.kind == Kind::Punct;
+            slots.push(Slot { tok: ti, options });
+        }
+        let choice = self.viterbi(&slots, ctx);
+        // write the line
+        let mut si = 0;
+        for (ti, t) in toks.iter().enumerate() {
+            let s = t.text(line);
+            if si < slots.len() && slots[si].tok == ti {
+                let slot = &slots[si];
+                let (k, conf, alts) = &choice[si];
+                let opt = &slot.options[*k];
+                out.text.push_str(&opt.text);
+                let changed = opt.text != s;
+                if changed || (detail && slot.options.len() > 1) {
+                    out.tokens.push(TokenChange {
+                        line: lineno,
+                        input: s.to_string(),
+                        output: opt.text.clone(),
+                        confidence: *conf,
+                        alternatives: alts.iter().map(|&a| slot.options[a].text.clone()).collect(),
+                        reason: if changed { opt.reason } else { "kept" },
+                        mode,
+                    });
+                }
+                si += 1;
+            } else {
+                out.text.push_str(s);
+            }
+        }
+    }
+
+    fn step(&self, ctx: (u32, u32), words: &[u32]) -> (f32, (u32, u32)) {
+        let (mut a, mut b) = ctx;
+        let mut s = 0.0;
+        for &w in words {
+            if w != BOS {
+                s += self.model.logp3(a, b, w);
+            }
+            a = b;
+            b = w;
+        }
+        (s * LN10 * self.params.lm_weight, (a, b))
+    }
+
+    /// Best option per slot, with its confidence and up to three alternatives.
+    fn viterbi(&self, slots: &[Slot], ctx: &mut (u32, u32)) -> Vec<(usize, f32, Vec<usize>)> {
+        let mut layers: Vec<Vec<State>> = Vec::with_capacity(slots.len());
+        let mut prev = vec![State {
+            score: 0.0,
+            ctx: *ctx,
+            back: 0,
+        }];
+        for slot in slots {
+            let mut cur: Vec<State> = Vec::with_capacity(slot.options.len());
+            let mut best = f32::NEG_INFINITY;
+            for opt in &slot.options {
+                let mut st = State {
+                    score: f32::NEG_INFINITY,
+                    ctx: (BOS, BOS),
+                    back: 0,
+                };
+                for (pi, p) in prev.iter().enumerate() {
+                    if p.score == f32::NEG_INFINITY {
+                        continue;
+                    }
+                    let (lm, c) = self.step(p.ctx, opt.words());
+                    let sc = p.score + lm - opt.cost;
+                    if sc > st.score {
+                        st = State {
+                            score: sc,
+                            ctx: c,
+                            back: pi as u16,
+                        };
+                    }
+                }
+                best = best.max(st.score);
+                cur.push(st);
+            }
+            for st in cur.iter_mut() {
+                if st.score < best - self.params.beam {
+                    st.score = f32::NEG_INFINITY;
+                }
+            }
+            layers.push(cur.clone());
+            prev = cur;
+        }
+        if std::env::var_os("SOHOA_DEBUG").is_some() {
+            for (si, l) in layers.iter().enumerate() {
+                let shown: Vec<String> = l.iter().zip(&slots[si].options).map(|(s, o)| format!("{}={:.1}<{}", o.text, s.score, s.back)).collect();
+                eprintln!("layer {si}: {}", shown.join(" "));
+            }
+        }
+        let mut picks = vec![0usize; slots.len()];
+        if slots.is_empty() {
+            return Vec::new();
+        }
+        let last = layers.len() - 1;
+        let mut k = (0..layers[last].len())
+            .max_by(|&a, &b| layers[last][a].score.total_cmp(&layers[last][b].score))
+            .unwrap_or(0);
+        *ctx = layers[last][k].ctx;
+        for i in (0..slots.len()).rev() {
+            picks[i] = k;
+            k = layers[i][k].back as usize;
+        }
+        // confidence: each option's best path score up to here plus the step into the chosen next option
+        let mut result = Vec::with_capacity(slots.len());
+        for i in 0..slots.len() {
+            if slots[i].options.len() == 1 {
+                result.push((picks[i], 1.0, Vec::new()));
+                continue;
+            }
+            let mut scored: Vec<(usize, f32)> = layers[i]
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.score > f32::NEG_INFINITY)
+                .map(|(j, s)| {
+                    let next = if i + 1 < slots.len() {
+                        let o = &slots[i + 1].options[picks[i + 1]];
+                        self.step(s.ctx, o.words()).0 - o.cost
+                    } else {
+                        0.0
+                    };
+                    (j, s.score + next)
+                })
+                .collect();
+            scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let chosen = scored
+                .iter()
+                .find(|(j, _)| *j == picks[i])
+                .map_or(0.0, |x| x.1);
+            let second = scored.iter().find(|(j, _)| *j != picks[i]).map(|x| x.1);
+            let conf = match second {
+                Some(s2) => 1.0 / (1.0 + (-(chosen - s2)).exp()),
+                None => 1.0,
+            };
+            let alts: Vec<usize> = scored
+                .iter()
+                .filter(|(j, _)| *j != picks[i])
+                .take(3)
+                .map(|x| x.0)
+                .collect();
+            result.push((picks[i], conf, alts));
+        }
+        result
+    }
+}
+
+fn source_text(e: &crate::lm::Error) -> String {
+    match e {
+        crate::lm::Error::Io(_, io) => io.to_string(),
+        crate::lm::Error::Corrupt(_, why) => why.clone(),
+        crate::lm::Error::Usage(why) => why.clone(),
+    }
+}
+
+fn default_dirs() -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(d) = std::env::var_os("SOHOA_MODEL") {
+        dirs.push(PathBuf::from(d));
+    }
+    dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("dictionaries"));
+    if let Ok(exe) = std::env::current_exe() {
+        if let Some(dir) = exe.parent() {
+            dirs.push(dir.join("dictionaries"));
+        }
+    }
+    dirs.push(PathBuf::from("dictionaries"));
+    dirs
+}
