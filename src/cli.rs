@@ -25,7 +25,10 @@ struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-enum Command {}
+enum Command {
+    /// Extract metadata (number, type, issuer, date, title, signers, references, ...) as JSON.
+    Extract(crate::extract::cli::ExtractArgs),
+}
 
 /// Parses the process arguments, runs the subcommand and returns the exit status.
 pub fn main() -> ExitCode {
@@ -37,5 +40,14 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match cli.command {}
+    let result = match cli.command {
+        Command::Extract(args) => crate::extract::cli::run(&args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("sohoa: {err:#}");
+            ExitCode::from(EXIT_SOME_FAILED)
+        }
+    }
 }

@@ -19,4 +19,5 @@
 //! default; without them the text stages (viet, lm, repair, extract) build with pure Rust only.
 
 pub mod cli;
+pub mod extract;
 pub mod viet;
