@@ -485,7 +485,7 @@ fn collect_addressees(lines: &[Line], at: usize, first: &str) -> (Vec<(usize, St
 pub(crate) fn issuer_from_body(doc: &Doc, from: usize, to: usize) -> Option<(usize, String)> {
     static RE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?:^|[,;.]\s+|\n)((?:ban|so|uy ban|ubnd|dang uy|van phong|bo|tinh uy|thanh uy|huyen uy|hoi dong|cong an|truong|mat tran|hoi|doan|lien doan|chi bo|phong|trung tam|cuc|vien|tong cuc)\s[^,.;:\n]{0,80}?)\s+(?:bao cao|ban hanh|thong bao|huong dan|xay dung|de nghi|kinh trinh|trinh|to chuc|trien khai|quyet dinh|ket luan)\b",
+            r"(?:^|[,;.]\s+|\n)((?:ban|so|uy ban|ubnd|dang uy|van phong|bo|tinh uy|thanh uy|huyen uy|hoi dong|cong an|truong|mat tran|hoi|doan|lien doan|chi bo|phong|trung tam|cuc|vien|tong cuc)\s[^,.;:\n]{0,80}?)\s+(?:b[a-z]{0,2}o\s+c[a-z0-9]{1,2}o|ban hanh|thong bao|huong dan|xay dung|de nghi|kinh trinh|trinh|to chuc|trien khai|quyet dinh|ket luan)\b",
         )
         .expect("regex")
     });

@@ -27,7 +27,7 @@ const STOP_WORDS: &[&str] = &[
     "ve", "thuc hien", "ban hanh", "cap nhat", "trien khai", "quy dinh", "huong dan",
     "phe duyet", "tren", "tai", "da", "den", "nham", "theo", "de", "khi", "voi", "ngay", "so",
     "cua", "la", "duoc", "co", "nay", "do", "gui", "de nghi", "dieu chinh", "bo sung",
-    "kien toan", "thanh lap", "ve viec", "v/v", "giao", "chi dao", "trong", "sau", "truoc",
+    "kien toan", "thanh lap", "ve viec", "v/v", "trong", "sau", "truoc",
     "nhu", "thi", "ma", "cho", "tu", "bao cao", "ket luan", "yeu cau",
 ];
 

@@ -99,6 +99,12 @@ pub(crate) fn capitalize(word: &str) -> String {
     out
 }
 
+/// Organ-type nouns after which the field of work is capitalised.
+const ORGAN_TYPES: &[&str] = &[
+    "VAN PHONG", "TRUNG TAM", "TONG CUC", "HOC VIEN", "SO", "BO", "BAN", "CUC", "VU", "PHONG",
+    "VIEN", "TRUONG",
+];
+
 const ADMIN_UNITS: &[&str] = &[
     "TINH", "THANH PHO", "PHUONG", "XA", "HUYEN", "QUAN", "THI XA", "THI TRAN", "DAC KHU",
 ];
@@ -138,6 +144,10 @@ pub(crate) fn org_case(s: &str) -> String {
         .collect();
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     let mut proper = false;
+    // After an organ-type noun (`SỞ`, `BAN`, ...) the field it works in is capitalised at the
+    // start of each phrase: `Ban Tuyên giáo và Dân vận`, `Sở Văn hóa, Thể thao và Du lịch`.
+    let mut field = false;
+    let mut cap_next = false;
     let mut i = 0;
     while i < words.len() {
         let w = words[i];
@@ -156,6 +166,7 @@ pub(crate) fn org_case(s: &str) -> String {
             }
             i += n;
             proper = true;
+            field = false;
             continue;
         }
         let committee = matches!(fu[i].as_str(), "TINH" | "THANH" | "HUYEN" | "QUAN" | "THI")
@@ -165,13 +176,34 @@ pub(crate) fn org_case(s: &str) -> String {
             out.push(words[i + 1].to_lowercase());
             i += 2;
             proper = true;
+            field = false;
             continue;
         }
-        if i == 0 || proper || fu[i] == "DANG" || fu[i] == "VIET" || fu[i] == "NAM" && proper {
+        let organ = ORGAN_TYPES.iter().find_map(|t| {
+            let parts: Vec<&str> = t.split(' ').collect();
+            (i + parts.len() <= fu.len() && parts.iter().enumerate().all(|(k, p)| fu[i + k] == *p))
+                .then_some(parts.len())
+        });
+        if let Some(n) = organ.filter(|_| i == 0) {
+            for k in 0..n {
+                out.push(if i + k == 0 || cap_next {
+                    capitalize(words[i + k])
+                } else {
+                    words[i + k].to_lowercase()
+                });
+            }
+            i += n;
+            field = true;
+            cap_next = true;
+            continue;
+        }
+        let bare = fu[i].trim_end_matches(',');
+        if i == 0 || proper || cap_next || fu[i] == "DANG" {
             out.push(capitalize(w));
         } else {
             out.push(w.to_lowercase());
         }
+        cap_next = field && (bare == "VA" || w.ends_with(','));
         i += 1;
     }
     out.join(" ")
@@ -223,10 +255,10 @@ impl Doc {
             let t = raw.replace('\u{000C}', "");
             let t = t.trim_end().to_string();
             let folded = fold_chars(&t);
-            for (a, b) in t.chars().zip(folded.chars()) {
+            for a in t.chars() {
                 if a.is_alphabetic() {
                     letters += 1;
-                    if a != b {
+                    if vietnamese_only(a) {
                         marked += 1;
                     }
                 }
@@ -239,11 +271,32 @@ impl Doc {
             });
             page += ff;
         }
-        // Vietnamese prose has a diacritic on roughly every second syllable: below 3% of letters
-        // the text has lost them (ASCII or OCR without Vietnamese data).
-        let unaccented = letters >= 40 && marked * 100 < letters * 3;
+        // In Vietnamese prose about one letter in ten carries a mark no Western European
+        // language uses (horn, breve, dot below, hook above, đ, or a circumflex with a tone).
+        // Far below that, the text lost its diacritics (ASCII, or OCR without Vietnamese data,
+        // which turns `ế` into `é`).
+        let unaccented = letters >= 40 && marked * 100 < letters;
         Doc { lines, unaccented }
     }
+}
+
+/// True for a letter only Vietnamese writes: `ơ ư ă đ`, a dot below, a hook above, or two marks.
+pub(crate) fn vietnamese_only(c: char) -> bool {
+    if c.is_ascii() {
+        return false;
+    }
+    if matches!(c, 'đ' | 'Đ') {
+        return true;
+    }
+    let mut marks = 0;
+    for d in std::iter::once(c).nfd() {
+        match d {
+            '\u{031B}' | '\u{0306}' | '\u{0323}' | '\u{0309}' => return true,
+            '\u{0300}'..='\u{036F}' => marks += 1,
+            _ => {}
+        }
+    }
+    marks >= 2
 }
 
 /// Text of lines `from..to` joined with `\n`, with the starting byte offset of each line.
@@ -289,9 +342,13 @@ mod tests {
         assert_eq!(org_case("UBND TỈNH THANH HÓA"), "UBND tỉnh Thanh Hóa");
         assert_eq!(
             org_case("BAN TUYÊN GIÁO VÀ DÂN VẬN TỈNH ỦY"),
-            "Ban tuyên giáo và dân vận Tỉnh ủy"
+            "Ban Tuyên giáo và Dân vận Tỉnh ủy"
         );
         assert_eq!(org_case("Sở Nội vụ"), "Sở Nội vụ");
+        assert_eq!(org_case("SỞ NỘI VỤ"), "Sở Nội vụ");
+        assert_eq!(org_case("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH"), "Sở Văn hóa, Thể thao và Du lịch");
+        assert_eq!(org_case("ỦY BAN NHÂN DÂN XÃ ĐỨC THỊNH"), "Ủy ban nhân dân xã Đức Thịnh");
+        assert_eq!(org_case("BAN THƯỜNG VỤ TỈNH ỦY"), "Ban Thường vụ Tỉnh ủy");
     }
 
     #[test]
@@ -309,6 +366,9 @@ mod tests {
         assert!(Doc::new(ascii).unaccented);
         let viet = "Thực hiện Kế hoạch số 265-KH/TU ngày 24/4/2025 của Ban Thường vụ Tỉnh ủy về triển khai";
         assert!(!Doc::new(viet).unaccented);
+        // Legacy OCR keeps Western accents but no Vietnamese-only marks.
+        let ocr = "Thuyc hién Ké hoach s 265-KH/TU ngay 24/4/2025 ctia Ban Thuéng vu Tinh ty vé trién khai";
+        assert!(Doc::new(ocr).unaccented);
     }
 
     #[test]
