@@ -408,9 +408,13 @@ fn collect_title(lines: &[Line], start: usize, heading_rest: &str) -> (Option<St
             i += 1;
             continue;
         }
+        // A title printed in capitals right under the heading (`KẾT LUẬN CỦA BAN THƯỜNG VỤ`).
+        let upper_start = parts.is_empty() && gap == 0 && i == start && is_upper_text(t)
+            && !PARTY_RE.is_match(&lines[i].folded)
+            && !STATE_RE.is_match(&lines[i].folded);
         let stop = t.starts_with('(')
             || is_separator(t)
-            || is_upper_text(t)
+            || (is_upper_text(t) && !upper_start)
             || OPENER_RE.is_match(t)
             || SECTION_RE.is_match(t)
             || KINH_GUI_RE.is_match(&lines[i].folded)
@@ -426,7 +430,7 @@ fn collect_title(lines: &[Line], start: usize, heading_rest: &str) -> (Option<St
             }
         }
         gap = 0;
-        parts.push(t.to_string());
+        parts.push(if upper_start { org_case(t) } else { t.to_string() });
         end = i;
         i += 1;
     }

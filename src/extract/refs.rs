@@ -22,6 +22,12 @@ static TYPE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid type-before regex")
 });
 
+/// A law cited by name: `Luật Tổ chức chính quyền địa phương số`.
+static LAW_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^a-z])(bo\s+luat|luat|phap\s+lenh)\s+[^,;.()\n]{2,70}?\s+so\s*:?\s*$")
+        .expect("valid law regex")
+});
+
 /// Words (folded, lower) that end an issuer name when printed in lower case.
 const STOP_WORDS: &[&str] = &[
     "ve", "thuc hien", "ban hanh", "cap nhat", "trien khai", "quy dinh", "huong dan",
@@ -40,6 +46,18 @@ const TOPIC_BODIES: &[&str] = &[
     "tieu ban",
     "to giup viec",
 ];
+
+/// True when `tokens` start with a type noun followed by `số` (a new citation).
+fn starts_type_citation(tokens: &[&str]) -> bool {
+    let head: Vec<String> = tokens.iter().take(5).map(|t| fold_lower(t)).collect();
+    let head = head.join(" ");
+    codes::TYPE_NAMES.iter().any(|n| {
+        let f = codes::folded_name(n);
+        head.strip_prefix(&f)
+            .is_some_and(|rest| rest.trim_start().starts_with("so ") || rest.trim_start().starts_with("so:"))
+            && tokens.first().is_some_and(|t| t.chars().next().is_some_and(char::is_uppercase))
+    })
+}
 
 /// The issuer name at the start of `s` (the text right after `của`).
 pub(crate) fn issuer_at(s: &str) -> Option<String> {
@@ -65,6 +83,13 @@ pub(crate) fn issuer_at(s: &str) -> Option<String> {
             .map(|n| format!("{wf} {}", fold_lower(n)))
             .unwrap_or_default();
         let lower = word.chars().next().is_some_and(|c| c.is_lowercase());
+        // The next cited document starts (`của Ban Bí thư và Quy định số ...`).
+        if !topic_clause && starts_type_citation(&tokens[i..]) {
+            if words.last().is_some_and(|w| fold_lower(w) == "va") {
+                words.pop();
+            }
+            break;
+        }
         if !word.is_empty() && lower && !topic_clause {
             let is_stop = STOP_WORDS.contains(&wf.as_str())
                 || (punct.is_none() && STOP_WORDS.contains(&two.as_str()));
@@ -148,7 +173,11 @@ fn details(text: &str, r: &RefMatch, default_year: Option<i64>, party: Option<bo
             m.and_then(|m| codes::name_from_folded(&squash(m.as_str())))
                 .map(str::to_string)
         }
-        None => None,
+        None => LAW_BEFORE.captures(&fb).and_then(|c| {
+            let m = c.get(1)?;
+            type_start = Some(m.start());
+            codes::name_from_folded(&squash(m.as_str())).map(str::to_string)
+        }),
     }
     .or_else(|| {
         typed_from_code = true;

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 static SECTION_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^\s*(?P<num>[ivxl1]+\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-z]\))?\s*(?:cac\s+)?(?:chi\s+tieu|muc\s+tieu\s+cu\s+the)\b",
+        r"^\s*(?P<num>[ivxl1]+\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-z]\)|dieu\s+\d{1,3}\.?)?\s*(?:cac\s+)?(?:chi\s+tieu|muc\s+tieu\s+cu\s+the)\b",
     )
     .expect("regex")
 });
@@ -17,6 +17,8 @@ static ROMAN_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*[IVXL][IVXL1l]*\s*\.\s*\S").expect("regex"));
 static ARABIC_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(\d{1,2})\.\s+\S").expect("regex"));
+static ARTICLE_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:dieu|chuong|muc|phan)\s+[0-9ivxl]+\b").expect("regex"));
 static ITEM_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(\(\d{1,2}\)|\(?[a-zđ]\)|\d{1,2}[.)]|[-–+•])\s*(.*)$").expect("regex")
 });
@@ -177,6 +179,9 @@ pub(crate) fn extract(lines: &[Line], default_year: Option<i32>) -> Vec<(Target,
                 .captures(t)
                 .and_then(|c| c[1].parse::<u32>().ok());
             let upper_heading = super::text::is_upper_text(t) && t.split_whitespace().count() >= 3;
+            if ARTICLE_RE.is_match(&tf) {
+                break;
+            }
             if (roman && (roman_here || upper_heading))
                 || (!roman && arabic.is_some() && next_arabic == arabic.map(|a| a + 1) && YEAR_HEAD_RE.captures(&tf).is_none())
                 || (!roman && arabic.is_none() && (roman_here || upper_heading))

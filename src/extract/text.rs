@@ -81,7 +81,10 @@ pub(crate) fn is_acronym(word: &str) -> bool {
         return false;
     }
     let vowels = |c: char| "AEIOUYaeiouy".contains(c);
-    !w.chars().skip(1).any(vowels) || w.chars().all(|c| !vowels(c))
+    if w.chars().count() == 2 {
+        return !w.chars().any(vowels);
+    }
+    !w.chars().skip(1).any(vowels)
 }
 
 /// Upper-cases the first letter of a word and lower-cases the rest.
@@ -151,6 +154,12 @@ pub(crate) fn org_case(s: &str) -> String {
     let mut i = 0;
     while i < words.len() {
         let w = words[i];
+        if proper {
+            // Inside a proper name (after `tỉnh`, `Tỉnh ủy`, ...): every word capitalised.
+            out.push(if is_acronym(w) { w.to_string() } else { capitalize(w) });
+            i += 1;
+            continue;
+        }
         if is_acronym(w) {
             out.push(w.to_string());
             i += 1;
@@ -349,6 +358,8 @@ mod tests {
         assert_eq!(org_case("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH"), "Sở Văn hóa, Thể thao và Du lịch");
         assert_eq!(org_case("ỦY BAN NHÂN DÂN XÃ ĐỨC THỊNH"), "Ủy ban nhân dân xã Đức Thịnh");
         assert_eq!(org_case("BAN THƯỜNG VỤ TỈNH ỦY"), "Ban Thường vụ Tỉnh ủy");
+        assert_eq!(org_case("ĐẢNG BỘ TỈNH HÀ TĨNH"), "Đảng bộ tỉnh Hà Tĩnh");
+        assert_eq!(org_case("UBND TỈNH NGHỆ AN"), "UBND tỉnh Nghệ An");
     }
 
     #[test]
