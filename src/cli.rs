@@ -36,6 +36,8 @@ enum Command {
     Lm(crate::lm::cli::LmArgs),
     /// Restore diacritics and undo OCR confusions in text.
     Restore(crate::repair::cli::RestoreArgs),
+    /// Extract metadata (number, type, issuer, date, title, signers, references, ...) as JSON.
+    Extract(crate::extract::cli::ExtractArgs),
 }
 
 /// Parses the process arguments, runs the subcommand and returns the exit status.
@@ -59,6 +61,13 @@ pub fn main() -> ExitCode {
         Command::Ocr(args) => exit_status(crate::ocr::command::run(&args)),
         Command::Lm(args) => exit_status(args.run().map(|()| true)),
         Command::Restore(args) => args.run(),
+        Command::Extract(args) => match crate::extract::cli::run(&args) {
+            Ok(code) => ExitCode::from(code),
+            Err(err) => {
+                eprintln!("sohoa: {err:#}");
+                ExitCode::from(EXIT_SOME_FAILED)
+            }
+        },
     }
 }
 

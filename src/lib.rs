@@ -21,6 +21,7 @@
 pub mod cli;
 #[cfg(feature = "ocr")]
 pub mod ingest;
+pub mod extract;
 pub mod lm;
 #[cfg(feature = "ocr")]
 pub mod ocr;
