@@ -32,6 +32,9 @@ enum Command {
     /// OCR scans and PDFs (Tesseract `vie`; a PDF's own text layer where it has one).
     #[cfg(feature = "ocr")]
     Ocr(crate::ocr::command::OcrArgs),
+    /// Process files and folders in a resumable batch: JSON, text and searchable PDF per document.
+    #[cfg(feature = "ocr")]
+    Run(crate::pipeline::command::RunArgs),
     /// Build, inspect and adapt the language model.
     Lm(crate::lm::cli::LmArgs),
     /// Restore diacritics and undo OCR confusions in text.
@@ -59,6 +62,8 @@ pub fn main() -> ExitCode {
     match cli.command {
         #[cfg(feature = "ocr")]
         Command::Ocr(args) => exit_status(crate::ocr::command::run(&args)),
+        #[cfg(feature = "ocr")]
+        Command::Run(args) => crate::pipeline::command::run_command(&args),
         Command::Lm(args) => exit_status(args.run().map(|()| true)),
         Command::Restore(args) => args.run(),
         Command::Extract(args) => match crate::extract::cli::run(&args) {

@@ -19,12 +19,14 @@
 //! default; without them the text stages (viet, lm, repair, extract) build with pure Rust only.
 
 pub mod cli;
+pub mod extract;
 #[cfg(feature = "ocr")]
 pub mod ingest;
-pub mod extract;
 pub mod lm;
 #[cfg(feature = "ocr")]
 pub mod ocr;
+#[cfg(feature = "ocr")]
+pub mod pipeline;
 pub mod repair;
 pub mod score;
 pub mod viet;

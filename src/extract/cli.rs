@@ -19,7 +19,9 @@ pub enum Format {
 
 /// Arguments of `sohoa extract`.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  sohoa extract report.txt > report.json\n  sohoa extract --format dc - < report.txt")]
+#[command(
+    after_help = "Examples:\n  sohoa extract report.txt > report.json\n  sohoa extract --format dc - < report.txt"
+)]
 pub struct ExtractArgs {
     /// Text file to read (`-` or nothing: standard input).
     pub file: Option<PathBuf>,
@@ -80,8 +82,9 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<u8> {
     pre_warnings.append(&mut x.warnings);
     x.warnings = pre_warnings;
     let out = match args.format {
-        Format::Json if args.metadata_only => serde_json::to_string_pretty(&x.metadata)
-            .map_err(|e| Error::Output(e.to_string()))?,
+        Format::Json if args.metadata_only => {
+            serde_json::to_string_pretty(&x.metadata).map_err(|e| Error::Output(e.to_string()))?
+        }
         Format::Json => {
             serde_json::to_string_pretty(&x).map_err(|e| Error::Output(e.to_string()))?
         }

@@ -3,8 +3,8 @@
 //! interleaved (`- Thường trực Tỉnh ủy (để b/c), PHÓ TRƯỞNG BAN`): the signature parts are the
 //! runs of capitals at the ends of lines, which are split off here.
 
-use super::text::{Doc, Line, fold_chars, is_acronym, is_upper_text, squash};
 use super::Signer;
+use super::text::{Doc, Line, fold_chars, is_acronym, is_upper_text, squash};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -14,15 +14,17 @@ static NOI_NHAN_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 static AUTHORITY_RE: LazyLock<Regex> = LazyLock::new(|| {
     // Party: T/M, K/T, T/L, T/UQ (OCR may drop the T of T/M); State: TM., KT., TL., TUQ., Q.
-    Regex::new(r"^(?:(T\s*/\s*M|/M|K\s*/\s*T|T\s*/\s*L|T\s*/\s*UQ)|(TUQ|TM|KT|TL)\s*\.?|(Q)\s*\.)\s+(.*)$")
-        .expect("regex")
+    Regex::new(
+        r"^(?:(T\s*/\s*M|/M|K\s*/\s*T|T\s*/\s*L|T\s*/\s*UQ)|(TUQ|TM|KT|TL)\s*\.?|(Q)\s*\.)\s+(.*)$",
+    )
+    .expect("regex")
 });
 
 /// Words (folded, upper) that mark a line in capitals as part of a signature block.
 const TITLE_WORDS: &[&str] = &[
     "TRUONG", "PHO", "CHU", "TICH", "BI", "THU", "GIAM", "DOC", "THUONG", "VU", "TRUC", "BAN",
-    "UY", "HOI", "DONG", "CHANH", "TONG", "TUONG", "DANG", "NHAN", "DAN", "CHAP", "HANH",
-    "VIEN", "KY", "QUYEN", "CUC", "VAN", "PHONG", "HIEU", "TRUONG", "DOAN",
+    "UY", "HOI", "DONG", "CHANH", "TONG", "TUONG", "DANG", "NHAN", "DAN", "CHAP", "HANH", "VIEN",
+    "KY", "QUYEN", "CUC", "VAN", "PHONG", "HIEU", "TRUONG", "DOAN",
 ];
 
 /// Normalises an authority as printed to the standard spelling.
@@ -41,7 +43,11 @@ fn norm_authority(party: &str, state: &str, q: &str) -> String {
 }
 
 fn is_title_run(words: &[&str]) -> bool {
-    if words.len() < 2 && !words.first().is_some_and(|w| AUTHORITY_RE.is_match(&format!("{w} X"))) {
+    if words.len() < 2
+        && !words
+            .first()
+            .is_some_and(|w| AUTHORITY_RE.is_match(&format!("{w} X")))
+    {
         // A single word can still be a position: `CHỦ TỊCH` is two words, `GIÁM ĐỐC` too;
         // single-word titles are rare enough to ignore here.
         return false;
@@ -61,7 +67,9 @@ fn is_title_run(words: &[&str]) -> bool {
         if letters.chars().count() > 1 && is_acronym(w) && !w.contains('/') {
             return false;
         }
-        if w.chars().any(|c| c.is_ascii_digit() || matches!(c, ',' | ';' | ':')) {
+        if w.chars()
+            .any(|c| c.is_ascii_digit() || matches!(c, ',' | ';' | ':'))
+        {
             return false;
         }
         let f = fold_chars(&letters).to_uppercase();
@@ -80,7 +88,10 @@ pub(crate) fn split_signature(line: &str) -> (String, Option<String>) {
     }
     let words: Vec<&str> = t.split_whitespace().collect();
     // The whole line.
-    if is_upper_text(t) && (is_title_run(&words) || AUTHORITY_RE.is_match(t)) && !t.starts_with(['-', '+', '•']) {
+    if is_upper_text(t)
+        && (is_title_run(&words) || AUTHORITY_RE.is_match(t))
+        && !t.starts_with(['-', '+', '•'])
+    {
         return (String::new(), Some(squash(t)));
     }
     // The longest trailing run of capitals that follows a punctuation mark.
@@ -114,7 +125,10 @@ pub(crate) fn is_name_line(s: &str) -> bool {
             && cs.all(|c| c.is_lowercase() && c.is_alphabetic())
     }) && !{
         let f = fold_chars(words[0]).to_lowercase();
-        matches!(f.as_str(), "noi" | "luu" | "kinh" | "tren" | "nguoi" | "trich" | "ban" | "so")
+        matches!(
+            f.as_str(),
+            "noi" | "luu" | "kinh" | "tren" | "nguoi" | "trich" | "ban" | "so"
+        )
     }
 }
 
@@ -137,13 +151,20 @@ fn strip_footnote_marks(s: &str) -> String {
     while i < chars.len() {
         let c = chars[i];
         let prev_lower = i > 0 && chars[i - 1].is_lowercase();
-        if prev_lower && (c.is_ascii_digit() || matches!(c, '\'' | '’' | '?' | '¹' | '²' | '³')) {
+        if prev_lower && (c.is_ascii_digit() || matches!(c, '\'' | '’' | '?' | '¹' | '²' | '³'))
+        {
             // Up to two digits/marks followed by a word end.
             let mut j = i;
-            while j < chars.len() && j < i + 2 && (chars[j].is_ascii_digit() || matches!(chars[j], '\'' | '’' | '?' | '¹' | '²' | '³')) {
+            while j < chars.len()
+                && j < i + 2
+                && (chars[j].is_ascii_digit()
+                    || matches!(chars[j], '\'' | '’' | '?' | '¹' | '²' | '³'))
+            {
                 j += 1;
             }
-            let end_ok = j == chars.len() || chars[j].is_whitespace() || matches!(chars[j], ',' | ';' | '.' | ')' | '(');
+            let end_ok = j == chars.len()
+                || chars[j].is_whitespace()
+                || matches!(chars[j], ',' | ';' | '.' | ')' | '(');
             if end_ok {
                 i = j;
                 continue;
@@ -156,7 +177,10 @@ fn strip_footnote_marks(s: &str) -> String {
 }
 
 fn clean_item(s: &str) -> String {
-    let s = s.trim().trim_start_matches(['-', '–', '+', '•', '*']).trim();
+    let s = s
+        .trim()
+        .trim_start_matches(['-', '–', '+', '•', '*'])
+        .trim();
     let s = strip_footnote_marks(s);
     let s = squash(&s);
     s.trim_end_matches([',', ';', '.', ' ']).to_string()
@@ -211,7 +235,10 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize, body_start: usi
         let first = NOI_NHAN_RE
             .captures(&lines[nn].folded)
             .and_then(|m| m.get(1))
-            .map(|m| super::text::map_range(&lines[nn].text, &lines[nn].folded, m.start(), m.end()).to_string())
+            .map(|m| {
+                super::text::map_range(&lines[nn].text, &lines[nn].folded, m.start(), m.end())
+                    .to_string()
+            })
             .unwrap_or_default();
         let mut items: Vec<(usize, String)> = Vec::new();
         let mut open = false;
@@ -303,10 +330,16 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize, body_start: usi
         if start.is_none() {
             for k in (lo..lines.len()).rev() {
                 let t = lines[k].text.trim();
-                if is_upper_text(t) && split_signature(t).1.is_some() && t.split_whitespace().count() <= 8 {
+                if is_upper_text(t)
+                    && split_signature(t).1.is_some()
+                    && t.split_whitespace().count() <= 8
+                {
                     start = Some(k);
                     // Include a line in capitals just above (on-behalf-of).
-                    if k > lo && is_upper_text(lines[k - 1].text.trim()) && split_signature(lines[k - 1].text.trim()).1.is_some() {
+                    if k > lo
+                        && is_upper_text(lines[k - 1].text.trim())
+                        && split_signature(lines[k - 1].text.trim()).1.is_some()
+                    {
                         start = Some(k - 1);
                     }
                     break;
@@ -343,7 +376,10 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize, body_start: usi
     c
 }
 
-fn build_signer(frags: &[(usize, String)], name: Option<(usize, String)>) -> Option<(Signer, Vec<usize>)> {
+fn build_signer(
+    frags: &[(usize, String)],
+    name: Option<(usize, String)>,
+) -> Option<(Signer, Vec<usize>)> {
     if frags.is_empty() && name.is_none() {
         return None;
     }
@@ -395,15 +431,20 @@ mod tests {
 
     #[test]
     fn interleaved_two_columns() {
-        let c = run("đề ra.\n\nNơi nhận: K/T TRƯỞNG BAN\n\n- Ban Tuyên giáo và Dân vận Trung ương (để b/c), PHÓ TRƯỞNG BAN\n\n- Thường trực Tỉnh ủy (để b/c),\n\n- Ban Chỉ đạo cấp tỉnh1 (để b/c),\n\n- Các ban, sở, ngành; MTTQ, các tổ chức\nchính trị - xã hội cấp tỉnh2,\n\n- Lưu VP.\n\nNguyễn Ngọc Túy\n\n1 Ban Chỉ đạo cấp tỉnh về đột phá phát triển khoa học, công nghệ tại Quyết định\nsố 4010-QĐ/TU ngày 29/4/2025.");
+        let c = run(
+            "đề ra.\n\nNơi nhận: K/T TRƯỞNG BAN\n\n- Ban Tuyên giáo và Dân vận Trung ương (để b/c), PHÓ TRƯỞNG BAN\n\n- Thường trực Tỉnh ủy (để b/c),\n\n- Ban Chỉ đạo cấp tỉnh1 (để b/c),\n\n- Các ban, sở, ngành; MTTQ, các tổ chức\nchính trị - xã hội cấp tỉnh2,\n\n- Lưu VP.\n\nNguyễn Ngọc Túy\n\n1 Ban Chỉ đạo cấp tỉnh về đột phá phát triển khoa học, công nghệ tại Quyết định\nsố 4010-QĐ/TU ngày 29/4/2025.",
+        );
         let r: Vec<&str> = c.recipients.iter().map(|x| x.1.as_str()).collect();
-        assert_eq!(r, vec![
-            "Ban Tuyên giáo và Dân vận Trung ương (để b/c)",
-            "Thường trực Tỉnh ủy (để b/c)",
-            "Ban Chỉ đạo cấp tỉnh (để b/c)",
-            "Các ban, sở, ngành; MTTQ, các tổ chức chính trị - xã hội cấp tỉnh",
-            "Lưu VP",
-        ]);
+        assert_eq!(
+            r,
+            vec![
+                "Ban Tuyên giáo và Dân vận Trung ương (để b/c)",
+                "Thường trực Tỉnh ủy (để b/c)",
+                "Ban Chỉ đạo cấp tỉnh (để b/c)",
+                "Các ban, sở, ngành; MTTQ, các tổ chức chính trị - xã hội cấp tỉnh",
+                "Lưu VP",
+            ]
+        );
         let s = &c.signers[0].0;
         assert_eq!(s.authority.as_deref(), Some("K/T"));
         assert_eq!(s.on_behalf_of.as_deref(), Some("TRƯỞNG BAN"));
@@ -413,9 +454,14 @@ mod tests {
 
     #[test]
     fn signature_above_list_without_name() {
-        let c = run("nghiêm túc triển khai thực hiện./.\n\nT/M BAN THƯỜNG VỤ\n\nNơi nhận:\n\n- Ban Tuyên giáo và Dân vận Thành ủy (để b/c),\n\n- Lưu: Ban Xây dựng Đảng, Văn phòng Đảng ủy.");
+        let c = run(
+            "nghiêm túc triển khai thực hiện./.\n\nT/M BAN THƯỜNG VỤ\n\nNơi nhận:\n\n- Ban Tuyên giáo và Dân vận Thành ủy (để b/c),\n\n- Lưu: Ban Xây dựng Đảng, Văn phòng Đảng ủy.",
+        );
         assert_eq!(c.recipients.len(), 2);
-        assert_eq!(c.recipients[1].1, "Lưu: Ban Xây dựng Đảng, Văn phòng Đảng ủy");
+        assert_eq!(
+            c.recipients[1].1,
+            "Lưu: Ban Xây dựng Đảng, Văn phòng Đảng ủy"
+        );
         let s = &c.signers[0].0;
         assert_eq!(s.authority.as_deref(), Some("T/M"));
         assert_eq!(s.on_behalf_of.as_deref(), Some("BAN THƯỜNG VỤ"));
@@ -425,9 +471,14 @@ mod tests {
 
     #[test]
     fn state_block_after_list() {
-        let c = run("Nơi nhận:\n- Như trên;\n- Chủ tịch, các PCT UBND tỉnh;\n- Lưu: VT, VX.\n\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n(Đã ký)\n\nĐầu Thanh Tùng");
+        let c = run(
+            "Nơi nhận:\n- Như trên;\n- Chủ tịch, các PCT UBND tỉnh;\n- Lưu: VT, VX.\n\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n(Đã ký)\n\nĐầu Thanh Tùng",
+        );
         let r: Vec<&str> = c.recipients.iter().map(|x| x.1.as_str()).collect();
-        assert_eq!(r, vec!["Như trên", "Chủ tịch, các PCT UBND tỉnh", "Lưu: VT, VX"]);
+        assert_eq!(
+            r,
+            vec!["Như trên", "Chủ tịch, các PCT UBND tỉnh", "Lưu: VT, VX"]
+        );
         let s = &c.signers[0].0;
         assert_eq!(s.authority.as_deref(), Some("KT."));
         assert_eq!(s.on_behalf_of.as_deref(), Some("CHỦ TỊCH"));
@@ -437,7 +488,8 @@ mod tests {
 
     #[test]
     fn direct_signer_without_authority() {
-        let c = run("Trân trọng./.\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n\nGIÁM ĐỐC\n\nNguyễn Văn An");
+        let c =
+            run("Trân trọng./.\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n\nGIÁM ĐỐC\n\nNguyễn Văn An");
         let s = &c.signers[0].0;
         assert_eq!(s.authority, None);
         assert_eq!(s.position.as_deref(), Some("GIÁM ĐỐC"));
@@ -446,10 +498,21 @@ mod tests {
 
     #[test]
     fn ocr_authority_and_markers() {
-        assert_eq!(split_signature("- Ban Tuyén gido va Dan véan Trung uong (dé b/c), HO TRUONG BAN").1.as_deref(), Some("HO TRUONG BAN"));
+        assert_eq!(
+            split_signature("- Ban Tuyén gido va Dan véan Trung uong (dé b/c), HO TRUONG BAN")
+                .1
+                .as_deref(),
+            Some("HO TRUONG BAN")
+        );
         assert_eq!(split_signature("- Lưu: VT, VHXH.").1, None);
-        assert_eq!(clean_item("- Tổ Giúp việc Ban Chỉ đạo3,"), "Tổ Giúp việc Ban Chỉ đạo");
-        assert_eq!(clean_item("- Ban Chi dao cép tinh' (dé b/c),"), "Ban Chi dao cép tinh (dé b/c)");
+        assert_eq!(
+            clean_item("- Tổ Giúp việc Ban Chỉ đạo3,"),
+            "Tổ Giúp việc Ban Chỉ đạo"
+        );
+        assert_eq!(
+            clean_item("- Ban Chi dao cép tinh' (dé b/c),"),
+            "Ban Chi dao cép tinh (dé b/c)"
+        );
         assert!(is_name_line("Nguyễn Ngọc Túy"));
         assert!(!is_name_line("Lưu VP."));
         assert!(!is_name_line("Nơi nhận:"));

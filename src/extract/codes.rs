@@ -111,7 +111,10 @@ pub(crate) fn folded_name(name: &str) -> String {
 
 /// The canonical type name whose folded form equals `folded` (lower-case, single spaces).
 pub(crate) fn name_from_folded(folded: &str) -> Option<&'static str> {
-    TYPE_NAMES.iter().copied().find(|n| folded_name(n) == folded)
+    TYPE_NAMES
+        .iter()
+        .copied()
+        .find(|n| folded_name(n) == folded)
 }
 
 /// The type name for an abbreviation in a symbol, given the system when known.
@@ -353,7 +356,10 @@ mod tests {
     use super::*;
 
     fn refs(s: &str) -> Vec<String> {
-        find_refs(s, false).into_iter().map(|r| r.reference).collect()
+        find_refs(s, false)
+            .into_iter()
+            .map(|r| r.reference)
+            .collect()
     }
 
     #[test]
@@ -377,7 +383,10 @@ mod tests {
 
     #[test]
     fn broken_across_lines() {
-        assert_eq!(refs("Báo cáo số 48-\n\nBC/BTGDVTU ngày"), vec!["48-BC/BTGDVTU"]);
+        assert_eq!(
+            refs("Báo cáo số 48-\n\nBC/BTGDVTU ngày"),
+            vec!["48-BC/BTGDVTU"]
+        );
         assert_eq!(refs("số 265-\nKH/TU trên"), vec!["265-KH/TU"]);
     }
 

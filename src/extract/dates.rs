@@ -49,8 +49,7 @@ fn days_in_month(y: i64, m: u32) -> u32 {
 /// assert_eq!(iso(2025, 2, 30), None);
 /// ```
 pub(crate) fn iso(y: i64, m: u32, d: u32) -> Option<String> {
-    if !(1900..=2100).contains(&y) || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m)
-    {
+    if !(1900..=2100).contains(&y) || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
         return None;
     }
     Some(format!("{y:04}-{m:02}-{d:02}"))
@@ -86,8 +85,10 @@ pub(crate) struct FoundDate {
 }
 
 static LONG_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)ng[a-z]{1,2}y\s+(\d{1,2})\s+th[a-z]{1,2}ng\s+(\d{1,2})\s+n[a-z]{1,2}m\s+(\d{4})")
-        .expect("valid long date regex")
+    Regex::new(
+        r"(?i)ng[a-z]{1,2}y\s+(\d{1,2})\s+th[a-z]{1,2}ng\s+(\d{1,2})\s+n[a-z]{1,2}m\s+(\d{4})",
+    )
+    .expect("valid long date regex")
 });
 
 static SHORT_DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -232,10 +233,7 @@ pub(crate) fn week_period(folded: &str, default_year: Option<i64>) -> Option<Per
                     d2.as_str().parse().ok()?,
                     m2.as_str().parse().ok()?,
                 );
-                let y2: Option<i64> = c
-                    .name("y2")
-                    .and_then(|m| m.as_str().parse().ok())
-                    .or(year);
+                let y2: Option<i64> = c.name("y2").and_then(|m| m.as_str().parse().ok()).or(year);
                 let y1: Option<i64> = c
                     .name("y1")
                     .and_then(|m| m.as_str().parse().ok())
@@ -374,7 +372,10 @@ mod tests {
             date_line(o, o),
             Some((Some("Thanh Hoa".into()), "2025-07-03".into()))
         );
-        assert_eq!(date_line("ngày 31 tháng 2 năm 2025", "ngay 31 thang 2 nam 2025"), None);
+        assert_eq!(
+            date_line("ngày 31 tháng 2 năm 2025", "ngay 31 thang 2 nam 2025"),
+            None
+        );
     }
 
     #[test]

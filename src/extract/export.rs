@@ -64,7 +64,12 @@ pub fn tt02(m: &Metadata, info: &ExportInfo) -> String {
         .as_deref()
         .and_then(|r| notation(r, m.number.as_deref()));
     el(&mut out, i, "CodeNotation", nota.as_deref());
-    el(&mut out, i, "IssuedDate", m.issued_date.as_deref().and_then(vn_date).as_deref());
+    el(
+        &mut out,
+        i,
+        "IssuedDate",
+        m.issued_date.as_deref().and_then(vn_date).as_deref(),
+    );
     el(&mut out, i, "OrganName", m.issuer.name.as_deref());
     el(&mut out, i, "Subject", m.title.as_deref());
     el(&mut out, i, "Language", Some("Tiếng Việt"));
@@ -114,9 +119,18 @@ mod tests {
 
     #[test]
     fn notation_of_both_shapes() {
-        assert_eq!(notation("42-BC/BTGDVTU", Some("42")).as_deref(), Some("BC/BTGDVTU"));
-        assert_eq!(notation("9661/UBND-VX", Some("9661")).as_deref(), Some("UBND-VX"));
-        assert_eq!(notation("54/2025/NQ-HĐND", Some("54")).as_deref(), Some("2025/NQ-HĐND"));
+        assert_eq!(
+            notation("42-BC/BTGDVTU", Some("42")).as_deref(),
+            Some("BC/BTGDVTU")
+        );
+        assert_eq!(
+            notation("9661/UBND-VX", Some("9661")).as_deref(),
+            Some("UBND-VX")
+        );
+        assert_eq!(
+            notation("54/2025/NQ-HĐND", Some("54")).as_deref(),
+            Some("2025/NQ-HĐND")
+        );
         assert_eq!(vn_date("2025-07-03").as_deref(), Some("03/07/2025"));
     }
 
@@ -127,7 +141,12 @@ mod tests {
         let x = dublin_core(&m);
         assert!(x.contains("<dc:creator>A &amp; B</dc:creator>"));
         assert!(!x.contains("dc:identifier"));
-        let x = tt02(&m, &ExportInfo { page_amount: Some(3) });
+        let x = tt02(
+            &m,
+            &ExportInfo {
+                page_amount: Some(3),
+            },
+        );
         assert!(x.contains("<OrganName>A &amp; B</OrganName>"));
         assert!(x.contains("<PageAmount>3</PageAmount>"));
     }

@@ -32,12 +32,16 @@ pub(crate) static PARTY_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b[DPĐ]{1,2}ANG\s+C[O0]NG\s+S[A-Z]N\s+VI[E]T\s+NAM\b").expect("regex")
 });
 pub(crate) static STATE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bC[O0]NG\s+H[O0]A\s+X[A-Z]\s+H[O0]I\s+CH[UI]\s+NGH[I1]A(?:\s+VI[E]T\s+NAM)?\b")
-        .expect("regex")
+    Regex::new(
+        r"(?i)\bC[O0]NG\s+H[O0]A\s+X[A-Z]\s+H[O0]I\s+CH[UI]\s+NGH[I1]A(?:\s+VI[E]T\s+NAM)?\b",
+    )
+    .expect("regex")
 });
 static MOTTO_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b[DĐP][O0]C\s+L[A-Z]P\s*[-–—]?\s*T[UƯ]\s+D[O0]\s*[-–—]?\s*H[A-Z]NH\s+PH[UÚ]C\b")
-        .expect("regex")
+    Regex::new(
+        r"(?i)\b[DĐP][O0]C\s+L[A-Z]P\s*[-–—]?\s*T[UƯ]\s+D[O0]\s*[-–—]?\s*H[A-Z]NH\s+PH[UÚ]C\b",
+    )
+    .expect("regex")
 });
 static NUMBER_RE: LazyLock<Regex> = LazyLock::new(|| {
     // `Số`, `Số:`, and OCR's `S6`, `Sб`, `s0`, `S8`, `Sé` before the number (on folded text).
@@ -53,9 +57,8 @@ static OPENER_RE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("regex")
 });
-static SECTION_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:[IVXL]+|\d{1,2}|[a-zđ])[.)]\s+\S").expect("regex")
-});
+static SECTION_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:[IVXL]+|\d{1,2}|[a-zđ])[.)]\s+\S").expect("regex"));
 
 /// Canonical type name if `line` is a type heading (`BÁO CÁO`, `KẾ HOẠCH`, `THÔNG BÁO KẾT LUẬN
 /// ...`), with the rest of the line after the type name.
@@ -76,7 +79,11 @@ pub(crate) fn heading_type(line: &str) -> Option<(&'static str, String)> {
             if rest.len() > 12 {
                 return None;
             }
-            let name = if *name == "Văn bản" { return None } else { *name };
+            let name = if *name == "Văn bản" {
+                return None;
+            } else {
+                *name
+            };
             return Some((name, rest.join(" ")));
         }
     }
@@ -85,7 +92,9 @@ pub(crate) fn heading_type(line: &str) -> Option<(&'static str, String)> {
 
 fn is_separator(s: &str) -> bool {
     let t = s.trim();
-    t.len() >= 3 && t.chars().all(|c| matches!(c, '-' | '_' | '=' | '*' | '.' | '–' | '—' | ' '))
+    t.len() >= 3
+        && t.chars()
+            .all(|c| matches!(c, '-' | '_' | '=' | '*' | '.' | '–' | '—' | ' '))
 }
 
 /// Removes the national header, motto, date part and number part from a header line, leaving
@@ -98,7 +107,11 @@ fn strip_header_parts(line: &str) -> String {
             let cs = text::byte_to_char(&f, m.start());
             let ce = text::byte_to_char(&f, m.end());
             let bs = text::char_to_byte(s, cs);
-            let be = if to_end { s.len() } else { text::char_to_byte(s, ce) };
+            let be = if to_end {
+                s.len()
+            } else {
+                text::char_to_byte(s, ce)
+            };
             s.replace_range(bs..be, " ");
         }
     };
@@ -108,8 +121,9 @@ fn strip_header_parts(line: &str) -> String {
     // The date part: from the place before ", ngày" to the end.
     {
         let f = text::fold_chars(&s);
-        static DATE_START: LazyLock<Regex> =
-            LazyLock::new(|| Regex::new(r"(?i),?\s*ng[a-z]{1,2}y\s+(?:\d|\.{2,}|…)").expect("regex"));
+        static DATE_START: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"(?i),?\s*ng[a-z]{1,2}y\s+(?:\d|\.{2,}|…)").expect("regex")
+        });
         if let Some(m) = DATE_START.find(&f) {
             let before = text::map_range(&s, &f, 0, m.start()).to_string();
             // Drop the place words (title case) just before the comma.
@@ -117,7 +131,8 @@ fn strip_header_parts(line: &str) -> String {
             let mut dropped = 0;
             while let Some(w) = words.last() {
                 let first_up = w.chars().next().is_some_and(|c| c.is_uppercase());
-                let all_up = w.chars().filter(|c| c.is_alphabetic()).count() > 1 && is_upper_text(w);
+                let all_up =
+                    w.chars().filter(|c| c.is_alphabetic()).count() > 1 && is_upper_text(w);
                 if !first_up || all_up || dropped >= 5 {
                     break;
                 }
@@ -157,7 +172,9 @@ fn has_admin_unit(s: &str) -> bool {
         .collect();
     (0..fu.len()).any(|i| text::admin_unit_at(&fu, i).is_some())
         || fu.iter().any(|w| w == "TW" || w == "TRUNG")
-        || fu.windows(2).any(|w| w[1] == "UY" && matches!(w[0].as_str(), "TINH" | "THANH" | "HUYEN" | "QUAN" | "DANG"))
+        || fu.windows(2).any(|w| {
+            w[1] == "UY" && matches!(w[0].as_str(), "TINH" | "THANH" | "HUYEN" | "QUAN" | "DANG")
+        })
 }
 
 /// The organisation lines of a header (left column), in capitals, with the national header,
@@ -210,7 +227,11 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize) -> Header {
             break;
         }
         // Stop at the body: a long sentence line.
-        if l.text.chars().count() > 60 && !is_upper_text(&l.text) && i > 3 && OPENER_RE.is_match(l.text.trim()) {
+        if l.text.chars().count() > 60
+            && !is_upper_text(&l.text)
+            && i > 3
+            && OPENER_RE.is_match(l.text.trim())
+        {
             break;
         }
     }
@@ -298,7 +319,13 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize) -> Header {
         // Công văn: `V/v ...` under the number.
         for (i, l) in lines.iter().take(scan.min(30)).enumerate() {
             if let Some(c) = VV_RE.captures(l.text.trim()) {
-                let mut parts = vec![c.get(1).map(|m| m.as_str()).unwrap_or("").trim().to_string()];
+                let mut parts = vec![
+                    c.get(1)
+                        .map(|m| m.as_str())
+                        .unwrap_or("")
+                        .trim()
+                        .to_string(),
+                ];
                 let mut j = i + 1;
                 while j < lines.len() && j < i + 5 {
                     let t = lines[j].text.trim();
@@ -325,9 +352,17 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize) -> Header {
     }
 
     // Kính gửi.
-    for (i, l) in lines.iter().enumerate().take(scan.min(50)).skip(body_start.saturating_sub(2).min(header_end)) {
+    for (i, l) in lines
+        .iter()
+        .enumerate()
+        .take(scan.min(50))
+        .skip(body_start.saturating_sub(2).min(header_end))
+    {
         if let Some(c) = KINH_GUI_RE.captures(&l.folded) {
-            let first = c.get(1).map(|m| text::map_range(&l.text, &l.folded, m.start(), m.end())).unwrap_or("");
+            let first = c
+                .get(1)
+                .map(|m| text::map_range(&l.text, &l.folded, m.start(), m.end()))
+                .unwrap_or("");
             let (items, end) = collect_addressees(lines, i, first);
             h.addressees = items.into_iter().map(|(k, s)| (seg_start + k, s)).collect();
             body_start = body_start.max(end + 1);
@@ -337,7 +372,10 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize) -> Header {
 
     // Reporting period: in the title zone (title lines and the line after), then in the
     // opening paragraph when it states dates.
-    let default_year = h.date.as_ref().and_then(|(_, d)| d[..4].parse::<i64>().ok());
+    let default_year = h
+        .date
+        .as_ref()
+        .and_then(|(_, d)| d[..4].parse::<i64>().ok());
     if let Some((a, b, _)) = &h.title {
         let lo = *a - seg_start;
         let hi = (*b - seg_start + 3).min(lines.len());
@@ -409,7 +447,10 @@ fn collect_title(lines: &[Line], start: usize, heading_rest: &str) -> (Option<St
             continue;
         }
         // A title printed in capitals right under the heading (`KẾT LUẬN CỦA BAN THƯỜNG VỤ`).
-        let upper_start = parts.is_empty() && gap == 0 && i == start && is_upper_text(t)
+        let upper_start = parts.is_empty()
+            && gap == 0
+            && i == start
+            && is_upper_text(t)
             && !PARTY_RE.is_match(&lines[i].folded)
             && !STATE_RE.is_match(&lines[i].folded);
         let stop = t.starts_with('(')
@@ -430,7 +471,11 @@ fn collect_title(lines: &[Line], start: usize, heading_rest: &str) -> (Option<St
             }
         }
         gap = 0;
-        parts.push(if upper_start { org_case(t) } else { t.to_string() });
+        parts.push(if upper_start {
+            org_case(t)
+        } else {
+            t.to_string()
+        });
         end = i;
         i += 1;
     }
@@ -442,7 +487,10 @@ fn collect_title(lines: &[Line], start: usize, heading_rest: &str) -> (Option<St
 /// Addressees after `Kính gửi:`: the rest of that line, and/or the dash items that follow.
 fn collect_addressees(lines: &[Line], at: usize, first: &str) -> (Vec<(usize, String)>, usize) {
     let clean = |s: &str| {
-        let s = s.trim().trim_start_matches(['-', '–', '+', '•', '*']).trim();
+        let s = s
+            .trim()
+            .trim_start_matches(['-', '–', '+', '•', '*'])
+            .trim();
         let s = s.trim_end_matches([',', ';', '.']).trim();
         squash(s)
     };
@@ -460,7 +508,12 @@ fn collect_addressees(lines: &[Line], at: usize, first: &str) -> (Vec<(usize, St
         let t = lines[i].text.trim();
         if t.is_empty() {
             blank += 1;
-            if !items.is_empty() && blank >= 1 && !lines.get(i + 1).is_some_and(|n| n.text.trim_start().starts_with(['-', '–', '+', '•'])) {
+            if !items.is_empty()
+                && blank >= 1
+                && !lines
+                    .get(i + 1)
+                    .is_some_and(|n| n.text.trim_start().starts_with(['-', '–', '+', '•']))
+            {
                 break;
             }
             i += 1;
@@ -530,39 +583,76 @@ mod tests {
 
     #[test]
     fn party_header_two_columns() {
-        let d = doc("ĐẢNG BỘ THÀNH PHỐ HẢI PHÒNG ĐẢNG CỘNG SẢN VIỆT NAM\nĐẢNG ỦY PHƯỜNG HỒNG BÀNG\n* Hồng Bàng, ngày 15 tháng 7 năm 2025\n\nSố 03-KH/ĐU\n\nKẾ HOẠCH\nthực hiện Phong trào “Bình dân học vụ số”\n\nThực hiện Kế hoạch số 478-KH/TU, ngày 01/6/2025 của Ban Thường vụ Thành ủy, Đảng ủy phường ban hành kế hoạch:");
+        let d = doc(
+            "ĐẢNG BỘ THÀNH PHỐ HẢI PHÒNG ĐẢNG CỘNG SẢN VIỆT NAM\nĐẢNG ỦY PHƯỜNG HỒNG BÀNG\n* Hồng Bàng, ngày 15 tháng 7 năm 2025\n\nSố 03-KH/ĐU\n\nKẾ HOẠCH\nthực hiện Phong trào “Bình dân học vụ số”\n\nThực hiện Kế hoạch số 478-KH/TU, ngày 01/6/2025 của Ban Thường vụ Thành ủy, Đảng ủy phường ban hành kế hoạch:",
+        );
         let h = parse(&d, 0, d.lines.len());
         assert!(h.party_header.is_some());
         assert_eq!(h.heading.as_ref().map(|x| x.1), Some("Kế hoạch"));
-        assert_eq!(h.reference.as_ref().map(|x| x.1.reference.as_str()), Some("03-KH/ĐU"));
-        assert_eq!(h.issuer.as_ref().map(|x| x.1.as_str()), Some("Đảng ủy phường Hồng Bàng"));
-        assert_eq!(h.parent.as_ref().map(|x| x.1.as_str()), Some("Đảng bộ thành phố Hải Phòng"));
+        assert_eq!(
+            h.reference.as_ref().map(|x| x.1.reference.as_str()),
+            Some("03-KH/ĐU")
+        );
+        assert_eq!(
+            h.issuer.as_ref().map(|x| x.1.as_str()),
+            Some("Đảng ủy phường Hồng Bàng")
+        );
+        assert_eq!(
+            h.parent.as_ref().map(|x| x.1.as_str()),
+            Some("Đảng bộ thành phố Hải Phòng")
+        );
         assert_eq!(h.place.as_ref().map(|x| x.1.as_str()), Some("Hồng Bàng"));
         assert_eq!(h.date.as_ref().map(|x| x.1.as_str()), Some("2025-07-15"));
-        assert_eq!(h.title.as_ref().map(|x| x.2.as_str()), Some("thực hiện Phong trào “Bình dân học vụ số”"));
+        assert_eq!(
+            h.title.as_ref().map(|x| x.2.as_str()),
+            Some("thực hiện Phong trào “Bình dân học vụ số”")
+        );
     }
 
     #[test]
     fn state_cong_van_with_vv_and_addressees() {
-        let d = doc("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH THANH HÓA Độc lập - Tự do - Hạnh phúc\nSố: 9661/UBND-VX Thanh Hóa, ngày 12 tháng 8 năm 2025\nV/v triển khai Phong trào\n“Bình dân học vụ số”\n\nKính gửi:\n- Sở Khoa học và Công nghệ;\n- Sở Giáo dục và Đào tạo;\n- UBND các xã, phường.\n\nThực hiện Kế hoạch số 265-KH/TU ngày 24/4/2025.");
+        let d = doc(
+            "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH THANH HÓA Độc lập - Tự do - Hạnh phúc\nSố: 9661/UBND-VX Thanh Hóa, ngày 12 tháng 8 năm 2025\nV/v triển khai Phong trào\n“Bình dân học vụ số”\n\nKính gửi:\n- Sở Khoa học và Công nghệ;\n- Sở Giáo dục và Đào tạo;\n- UBND các xã, phường.\n\nThực hiện Kế hoạch số 265-KH/TU ngày 24/4/2025.",
+        );
         let h = parse(&d, 0, d.lines.len());
         assert!(h.state_header.is_some());
         assert!(h.heading.is_none());
-        assert_eq!(h.reference.as_ref().map(|x| x.1.reference.as_str()), Some("9661/UBND-VX"));
-        assert_eq!(h.issuer.as_ref().map(|x| x.1.as_str()), Some("Ủy ban nhân dân tỉnh Thanh Hóa"));
+        assert_eq!(
+            h.reference.as_ref().map(|x| x.1.reference.as_str()),
+            Some("9661/UBND-VX")
+        );
+        assert_eq!(
+            h.issuer.as_ref().map(|x| x.1.as_str()),
+            Some("Ủy ban nhân dân tỉnh Thanh Hóa")
+        );
         assert_eq!(h.parent, None);
         assert_eq!(h.place.as_ref().map(|x| x.1.as_str()), Some("Thanh Hóa"));
-        assert_eq!(h.title.as_ref().map(|x| x.2.as_str()), Some("triển khai Phong trào “Bình dân học vụ số”"));
+        assert_eq!(
+            h.title.as_ref().map(|x| x.2.as_str()),
+            Some("triển khai Phong trào “Bình dân học vụ số”")
+        );
         assert!(h.vv);
         let a: Vec<&str> = h.addressees.iter().map(|x| x.1.as_str()).collect();
-        assert_eq!(a, vec!["Sở Khoa học và Công nghệ", "Sở Giáo dục và Đào tạo", "UBND các xã, phường"]);
+        assert_eq!(
+            a,
+            vec![
+                "Sở Khoa học và Công nghệ",
+                "Sở Giáo dục và Đào tạo",
+                "UBND các xã, phường"
+            ]
+        );
     }
 
     #[test]
     fn ocr_number_and_date() {
-        let d = doc(" Thanh Hoa, ngay 03 thang 7 nam 2025\nS6 42-BC/BTGDVTU\n\nBAO CAO\nTinh hinh trien khai thuc hien Ke hoach\n(Tuin 27 niam 2025, tir ngay 30/6 dén 06/7)\n\nThuc hien Ke hoach so 265-KH/TU ngay 24/4/2025 cua Ban Thuong vu Tinh uy ve trien khai Phong trao tren dia ban tinh, Ban Tuyen giao va Dan van Tinh uy bao cao nhu sau:");
+        let d = doc(
+            " Thanh Hoa, ngay 03 thang 7 nam 2025\nS6 42-BC/BTGDVTU\n\nBAO CAO\nTinh hinh trien khai thuc hien Ke hoach\n(Tuin 27 niam 2025, tir ngay 30/6 dén 06/7)\n\nThuc hien Ke hoach so 265-KH/TU ngay 24/4/2025 cua Ban Thuong vu Tinh uy ve trien khai Phong trao tren dia ban tinh, Ban Tuyen giao va Dan van Tinh uy bao cao nhu sau:",
+        );
         let h = parse(&d, 0, d.lines.len());
-        assert_eq!(h.reference.as_ref().map(|x| x.1.reference.as_str()), Some("42-BC/BTGDVTU"));
+        assert_eq!(
+            h.reference.as_ref().map(|x| x.1.reference.as_str()),
+            Some("42-BC/BTGDVTU")
+        );
         assert_eq!(h.date.as_ref().map(|x| x.1.as_str()), Some("2025-07-03"));
         assert_eq!(h.heading.as_ref().map(|x| x.1), Some("Báo cáo"));
         let p = &h.period.as_ref().unwrap().1;
@@ -573,8 +663,14 @@ mod tests {
 
     #[test]
     fn heading_variants() {
-        assert_eq!(heading_type("THÔNG BÁO KẾT LUẬN").map(|x| x.0), Some("Thông báo"));
-        assert_eq!(heading_type("CHƯƠNG TRÌNH HÀNH ĐỘNG").map(|x| x.0), Some("Chương trình hành động"));
+        assert_eq!(
+            heading_type("THÔNG BÁO KẾT LUẬN").map(|x| x.0),
+            Some("Thông báo")
+        );
+        assert_eq!(
+            heading_type("CHƯƠNG TRÌNH HÀNH ĐỘNG").map(|x| x.0),
+            Some("Chương trình hành động")
+        );
         assert_eq!(heading_type("Báo cáo"), None);
         assert_eq!(heading_type("BAN TUYÊN GIÁO"), None);
     }

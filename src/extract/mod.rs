@@ -29,8 +29,8 @@
 //! assert!(x.evidence.0.contains_key("reference"));
 //! ```
 
-mod closing;
 pub mod cli;
+mod closing;
 mod codes;
 mod dates;
 pub mod export;
@@ -374,7 +374,9 @@ pub fn extract(text: &str, layout: Option<&[LayoutLine]>) -> Extraction {
     let mut warnings = Vec::new();
     let mut ctx = Ctx {
         doc: &doc,
-        layout: layout.filter(|l| !l.is_empty()).map(|l| align_layout(&doc, l)),
+        layout: layout
+            .filter(|l| !l.is_empty())
+            .map(|l| align_layout(&doc, l)),
         evidence: BTreeMap::new(),
     };
     let mut m = Metadata::default();
@@ -417,19 +419,30 @@ pub fn extract(text: &str, layout: Option<&[LayoutLine]>) -> Extraction {
 
     // System.
     let own_shape = h.reference.as_ref().and_then(|(_, r)| r.party_shape);
-    let authority_party = cl.signers.first().and_then(|(s, _)| {
-        s.authority.as_deref().map(|a| a.contains('/'))
-    });
+    let authority_party = cl
+        .signers
+        .first()
+        .and_then(|(s, _)| s.authority.as_deref().map(|a| a.contains('/')));
     let (system, sys_line, sys_rule, conf) = if let Some(i) = h.party_header {
         (Some(System::Party), Some(i), "national_header", 0.98)
     } else if let Some(i) = h.state_header {
         (Some(System::State), Some(i), "national_header", 0.98)
     } else if let Some(p) = own_shape {
         let li = h.reference.as_ref().map(|(i, _)| *i);
-        (Some(if p { System::Party } else { System::State }), li, "number_shape", 0.85)
+        (
+            Some(if p { System::Party } else { System::State }),
+            li,
+            "number_shape",
+            0.85,
+        )
     } else if let Some(p) = authority_party {
         let li = cl.signers.first().and_then(|(_, l)| l.first().copied());
-        (Some(if p { System::Party } else { System::State }), li, "signature_authority", 0.75)
+        (
+            Some(if p { System::Party } else { System::State }),
+            li,
+            "signature_authority",
+            0.75,
+        )
     } else {
         (None, None, "", 0.0)
     };
@@ -444,7 +457,12 @@ pub fn extract(text: &str, layout: Option<&[LayoutLine]>) -> Extraction {
     let own_code = h.reference.as_ref().and_then(|(_, r)| r.code.clone());
     if let Some((li, name, _)) = &h.heading {
         m.doc_type.name = Some((*name).to_string());
-        ctx.put("doc_type.name", *li, *li, Source::rule("type_heading", 0.95));
+        ctx.put(
+            "doc_type.name",
+            *li,
+            *li,
+            Source::rule("type_heading", 0.95),
+        );
     } else if h.vv {
         m.doc_type.name = Some("Công văn".into());
         let li = h.title.as_ref().map(|t| t.0).unwrap_or(0);
@@ -471,7 +489,11 @@ pub fn extract(text: &str, layout: Option<&[LayoutLine]>) -> Extraction {
     // Issuer.
     let left = layout.map(layout_left_header).unwrap_or_default();
     if !left.is_empty() {
-        let items: Vec<(usize, &str)> = left.iter().enumerate().map(|(i, l)| (i, l.text.as_str())).collect();
+        let items: Vec<(usize, &str)> = left
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i, l.text.as_str()))
+            .collect();
         let mut orgs = header::header_orgs(&items);
         let mut put_layout = |key: &str, (i, name): (usize, String), m: &mut Option<String>| {
             *m = Some(header::cased(&doc, &name));
@@ -491,25 +513,42 @@ pub fn extract(text: &str, layout: Option<&[LayoutLine]>) -> Extraction {
     if m.issuer.name.is_none() {
         if let Some((li, name)) = &h.issuer {
             m.issuer.name = Some(name.clone());
-            ctx.put("issuer.name", *li, *li, Source::rule("header_left_column", 0.9));
+            ctx.put(
+                "issuer.name",
+                *li,
+                *li,
+                Source::rule("header_left_column", 0.9),
+            );
             if let Some((pi, p)) = &h.parent {
                 m.issuer.parent = Some(p.clone());
-                ctx.put("issuer.parent", *pi, *pi, Source::rule("header_left_column", 0.85));
+                ctx.put(
+                    "issuer.parent",
+                    *pi,
+                    *pi,
+                    Source::rule("header_left_column", 0.85),
+                );
             }
         } else if let Some((li, name)) = header::issuer_from_body(&doc, h.body_start, seg_end) {
             m.issuer.name = Some(name);
             let mut s = Source::rule("opening_paragraph", 0.6);
             s.flags.push("inferred_from_body".into());
             ctx.put("issuer.name", li, li, s);
-            warnings.push("issuer not printed in a header: inferred from the opening paragraph".into());
+            warnings
+                .push("issuer not printed in a header: inferred from the opening paragraph".into());
         } else if let Some((s, l)) = cl.signers.first() {
-            if let Some(ob) = s.on_behalf_of.as_deref().filter(|_| s.authority.as_deref().is_some_and(|a| a.starts_with('T'))) {
+            if let Some(ob) = s
+                .on_behalf_of
+                .as_deref()
+                .filter(|_| s.authority.as_deref().is_some_and(|a| a.starts_with('T')))
+            {
                 m.issuer.name = Some(text::org_case(ob));
                 let li = l.first().copied().unwrap_or(0);
                 let mut src = Source::rule("signature_on_behalf_of", 0.4);
                 src.flags.push("inferred_from_signature".into());
                 ctx.put("issuer.name", li, li, src);
-                warnings.push("issuer not printed in a header: inferred from the signature block".into());
+                warnings.push(
+                    "issuer not printed in a header: inferred from the signature block".into(),
+                );
             }
         }
     }
@@ -532,7 +571,11 @@ pub fn extract(text: &str, layout: Option<&[LayoutLine]>) -> Extraction {
     // Title.
     if let Some((a, b, t)) = &h.title {
         m.title = Some(t.clone());
-        let rule = if h.vv { "vv_line" } else { "lines_under_heading" };
+        let rule = if h.vv {
+            "vv_line"
+        } else {
+            "lines_under_heading"
+        };
         ctx.put("title", *a, *b, Source::rule(rule, 0.85));
     } else {
         warnings.push("title (trích yếu) not found".into());
@@ -567,7 +610,12 @@ pub fn extract(text: &str, layout: Option<&[LayoutLine]>) -> Extraction {
                     from: p.from,
                     to: p.to,
                 });
-                ctx.put("reporting_period", *a, *a, Source::rule("title_period", 0.8));
+                ctx.put(
+                    "reporting_period",
+                    *a,
+                    *a,
+                    Source::rule("title_period", 0.8),
+                );
             }
         }
     }
@@ -581,13 +629,23 @@ pub fn extract(text: &str, layout: Option<&[LayoutLine]>) -> Extraction {
     // Addressees.
     for (k, (li, a)) in h.addressees.iter().enumerate() {
         m.addressees.push(a.clone());
-        ctx.put(&format!("addressees[{k}]"), *li, *li, Source::rule("kinh_gui", 0.9));
+        ctx.put(
+            &format!("addressees[{k}]"),
+            *li,
+            *li,
+            Source::rule("kinh_gui", 0.9),
+        );
     }
 
     // Recipients and signers.
     for (k, (li, r)) in cl.recipients.iter().enumerate() {
         m.recipients.push(r.clone());
-        ctx.put(&format!("recipients[{k}]"), *li, *li, Source::rule("noi_nhan", 0.85));
+        ctx.put(
+            &format!("recipients[{k}]"),
+            *li,
+            *li,
+            Source::rule("noi_nhan", 0.85),
+        );
     }
     if cl.noi_nhan.is_none() {
         warnings.push("no recipients list (Nơi nhận:) found".into());
@@ -604,11 +662,25 @@ pub fn extract(text: &str, layout: Option<&[LayoutLine]>) -> Extraction {
                 let li = match field {
                     "name" => lines.last().copied(),
                     "authority" => lines.first().copied(),
-                    "on_behalf_of" => lines.get(if s.authority.is_some() { 1 } else { 0 }).or(lines.first()).copied(),
-                    _ => lines.get(lines.len().saturating_sub(if s.name.is_some() { 2 } else { 1 })).copied(),
+                    "on_behalf_of" => lines
+                        .get(if s.authority.is_some() { 1 } else { 0 })
+                        .or(lines.first())
+                        .copied(),
+                    _ => lines
+                        .get(
+                            lines
+                                .len()
+                                .saturating_sub(if s.name.is_some() { 2 } else { 1 }),
+                        )
+                        .copied(),
                 };
                 if let Some(li) = li {
-                    ctx.put(&format!("signers[{k}].{field}"), li, li, Source::rule("signature_block", 0.8));
+                    ctx.put(
+                        &format!("signers[{k}].{field}"),
+                        li,
+                        li,
+                        Source::rule("signature_block", 0.8),
+                    );
                 }
             }
         }
@@ -645,12 +717,24 @@ pub fn extract(text: &str, layout: Option<&[LayoutLine]>) -> Extraction {
         .into_iter()
         .enumerate()
     {
-        ctx.put(&format!("targets[{k}]"), a, b, Source::rule("target_item", 0.8));
+        ctx.put(
+            &format!("targets[{k}]"),
+            a,
+            b,
+            Source::rule("target_item", 0.8),
+        );
         m.targets.push(t);
     }
 
-    if m.reference.is_none() && m.doc_type.name.is_none() && m.issuer.name.is_none() && m.issued_date.is_none() {
-        warnings.push("no Vietnamese Party/State document header found: is this an administrative document?".into());
+    if m.reference.is_none()
+        && m.doc_type.name.is_none()
+        && m.issuer.name.is_none()
+        && m.issued_date.is_none()
+    {
+        warnings.push(
+            "no Vietnamese Party/State document header found: is this an administrative document?"
+                .into(),
+        );
     }
 
     Extraction {
@@ -666,7 +750,20 @@ mod tests {
 
     #[test]
     fn bad_inputs_do_not_panic() {
-        for s in ["", "\n\n\n", "12345 67890\n", "Số", "Số:", "ngày 99 tháng 99 năm 99999", "T/M", "Nơi nhận:", "- ", "(1) 100%", "CHỈ TIÊU\n(1)", "\u{000C}\u{000C}"] {
+        for s in [
+            "",
+            "\n\n\n",
+            "12345 67890\n",
+            "Số",
+            "Số:",
+            "ngày 99 tháng 99 năm 99999",
+            "T/M",
+            "Nơi nhận:",
+            "- ",
+            "(1) 100%",
+            "CHỈ TIÊU\n(1)",
+            "\u{000C}\u{000C}",
+        ] {
             let x = extract(s, None);
             let _ = serde_json::to_string(&x).unwrap();
         }
@@ -674,7 +771,10 @@ mod tests {
 
     #[test]
     fn english_document_has_nulls_and_warnings() {
-        let x = extract("MEMORANDUM\nTo: All staff\nFrom: The Director\nDate: 3 July 2025\n\nPlease submit your weekly reports by Friday.\n", None);
+        let x = extract(
+            "MEMORANDUM\nTo: All staff\nFrom: The Director\nDate: 3 July 2025\n\nPlease submit your weekly reports by Friday.\n",
+            None,
+        );
         assert_eq!(x.metadata.reference, None);
         assert_eq!(x.metadata.issued_date, None);
         assert_eq!(x.metadata.system, None);
@@ -689,14 +789,29 @@ mod tests {
         let x = extract(&format!("{one}{filler}{two}"), None);
         assert_eq!(x.metadata.reference.as_deref(), Some("12/BC-SNV"));
         assert_eq!(x.metadata.issuer.name.as_deref(), Some("Sở Nội vụ"));
-        assert!(x.warnings.iter().any(|w| w.contains("more than one document")));
-        assert!(x.metadata.references.iter().all(|r| r.reference != "99/KH-SYT"));
+        assert!(
+            x.warnings
+                .iter()
+                .any(|w| w.contains("more than one document"))
+        );
+        assert!(
+            x.metadata
+                .references
+                .iter()
+                .all(|r| r.reference != "99/KH-SYT")
+        );
     }
 
     #[test]
     fn layout_gives_boxes_and_left_column() {
         let text = "ĐẢNG BỘ TỈNH THANH HÓA\nĐẢNG CỘNG SẢN VIỆT NAM\nBAN TUYÊN GIÁO VÀ DÂN VẬN TỈNH ỦY\nSố 42-BC/BTGDVTU\n\nBÁO CÁO\nVề việc A\n";
-        let mk = |t: &str, x, y| LayoutLine { page: 1, text: t.into(), bbox: [x, y, 800, 50], page_width: 2480, page_height: 3508 };
+        let mk = |t: &str, x, y| LayoutLine {
+            page: 1,
+            text: t.into(),
+            bbox: [x, y, 800, 50],
+            page_width: 2480,
+            page_height: 3508,
+        };
         let layout = vec![
             mk("ĐẢNG BỘ TỈNH THANH HÓA", 150, 200),
             mk("ĐẢNG CỘNG SẢN VIỆT NAM", 1400, 200),
@@ -706,7 +821,10 @@ mod tests {
             mk("Về việc A", 1000, 660),
         ];
         let x = extract(text, Some(&layout));
-        assert_eq!(x.metadata.issuer.parent.as_deref(), Some("Đảng bộ tỉnh Thanh Hóa"));
+        assert_eq!(
+            x.metadata.issuer.parent.as_deref(),
+            Some("Đảng bộ tỉnh Thanh Hóa")
+        );
         assert_eq!(x.evidence.0["reference"].bbox, Some([200, 330, 800, 50]));
         assert_eq!(x.evidence.0["reference"].page, Some(1));
     }

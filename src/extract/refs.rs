@@ -30,11 +30,50 @@ static LAW_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words (folded, lower) that end an issuer name when printed in lower case.
 const STOP_WORDS: &[&str] = &[
-    "ve", "thuc hien", "ban hanh", "cap nhat", "trien khai", "quy dinh", "huong dan",
-    "phe duyet", "tren", "tai", "da", "den", "nham", "theo", "de", "khi", "voi", "ngay", "so",
-    "cua", "la", "duoc", "co", "nay", "do", "gui", "de nghi", "dieu chinh", "bo sung",
-    "kien toan", "thanh lap", "ve viec", "v/v", "trong", "sau", "truoc",
-    "nhu", "thi", "ma", "cho", "tu", "bao cao", "ket luan", "yeu cau",
+    "ve",
+    "thuc hien",
+    "ban hanh",
+    "cap nhat",
+    "trien khai",
+    "quy dinh",
+    "huong dan",
+    "phe duyet",
+    "tren",
+    "tai",
+    "da",
+    "den",
+    "nham",
+    "theo",
+    "de",
+    "khi",
+    "voi",
+    "ngay",
+    "so",
+    "cua",
+    "la",
+    "duoc",
+    "co",
+    "nay",
+    "do",
+    "gui",
+    "de nghi",
+    "dieu chinh",
+    "bo sung",
+    "kien toan",
+    "thanh lap",
+    "ve viec",
+    "v/v",
+    "trong",
+    "sau",
+    "truoc",
+    "nhu",
+    "thi",
+    "ma",
+    "cho",
+    "tu",
+    "bao cao",
+    "ket luan",
+    "yeu cau",
 ];
 
 /// Bodies whose name includes a `về ...` clause (`Ban Chỉ đạo ... về chuyển đổi số`).
@@ -53,9 +92,11 @@ fn starts_type_citation(tokens: &[&str]) -> bool {
     let head = head.join(" ");
     codes::TYPE_NAMES.iter().any(|n| {
         let f = codes::folded_name(n);
-        head.strip_prefix(&f)
-            .is_some_and(|rest| rest.trim_start().starts_with("so ") || rest.trim_start().starts_with("so:"))
-            && tokens.first().is_some_and(|t| t.chars().next().is_some_and(char::is_uppercase))
+        head.strip_prefix(&f).is_some_and(|rest| {
+            rest.trim_start().starts_with("so ") || rest.trim_start().starts_with("so:")
+        }) && tokens
+            .first()
+            .is_some_and(|t| t.chars().next().is_some_and(char::is_uppercase))
     })
 }
 
@@ -299,7 +340,9 @@ mod tests {
 
     #[test]
     fn type_date_issuer() {
-        let r = refs("Thực hiện Kế hoạch số 265-KH/TU ngày 24/4/2025 của Ban Thường vụ Tỉnh\nủy về triển khai Phong trào");
+        let r = refs(
+            "Thực hiện Kế hoạch số 265-KH/TU ngày 24/4/2025 của Ban Thường vụ Tỉnh\nủy về triển khai Phong trào",
+        );
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].doc_type.as_deref(), Some("Kế hoạch"));
         assert_eq!(r[0].reference, "265-KH/TU");
@@ -309,17 +352,26 @@ mod tests {
 
     #[test]
     fn merges_later_details_and_dedupes() {
-        let r = refs("Báo cáo số 143-BC/BTGDVTU ngày 16/10/2025 về kết quả; theo Báo cáo số 143-\nBC/BTGDVTU ngày 16/10/2025 của Ban Tuyên giáo và Dân vận Tỉnh ủy; chủ động");
+        let r = refs(
+            "Báo cáo số 143-BC/BTGDVTU ngày 16/10/2025 về kết quả; theo Báo cáo số 143-\nBC/BTGDVTU ngày 16/10/2025 của Ban Tuyên giáo và Dân vận Tỉnh ủy; chủ động",
+        );
         assert_eq!(r.len(), 1);
-        assert_eq!(r[0].issuer.as_deref(), Some("Ban Tuyên giáo và Dân vận Tỉnh ủy"));
+        assert_eq!(
+            r[0].issuer.as_deref(),
+            Some("Ban Tuyên giáo và Dân vận Tỉnh ủy")
+        );
     }
 
     #[test]
     fn committee_names_keep_their_topic() {
-        let r = refs("Tại Quyết định số 12-QĐ/BCĐ ngày 10/10/2025 của Ban Chỉ đạo cấp tỉnh về đột phá phát triển khoa học, công nghệ, đổi mới sáng \ntạo và chuyển đổi số về kiện toàn Tổ Giúp việc");
+        let r = refs(
+            "Tại Quyết định số 12-QĐ/BCĐ ngày 10/10/2025 của Ban Chỉ đạo cấp tỉnh về đột phá phát triển khoa học, công nghệ, đổi mới sáng \ntạo và chuyển đổi số về kiện toàn Tổ Giúp việc",
+        );
         assert_eq!(
             r[0].issuer.as_deref(),
-            Some("Ban Chỉ đạo cấp tỉnh về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số")
+            Some(
+                "Ban Chỉ đạo cấp tỉnh về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số"
+            )
         );
         let r = refs("Quyết định số 03-QĐ/BCH ngày 26/4/2025của Ban Chỉ đạo.");
         assert_eq!(r[0].issuer.as_deref(), Some("Ban Chỉ đạo"));
@@ -328,7 +380,9 @@ mod tests {
 
     #[test]
     fn issuer_stops_at_verbs_and_punctuation() {
-        let r = refs("Chương trình hành động số 89-CTr/TU, ngày\n25/02/2025 của Ban Thường vụ Thành ủy thực hiện Nghị quyết số 57-NQ/TW,\nngày 22/12/2024 của Bộ Chính trị về đột phá; (theo Quyết định số 146/QĐ-TTg, ngày 28/01/2022 của Thủ tướng Chính phủ);");
+        let r = refs(
+            "Chương trình hành động số 89-CTr/TU, ngày\n25/02/2025 của Ban Thường vụ Thành ủy thực hiện Nghị quyết số 57-NQ/TW,\nngày 22/12/2024 của Bộ Chính trị về đột phá; (theo Quyết định số 146/QĐ-TTg, ngày 28/01/2022 của Thủ tướng Chính phủ);",
+        );
         assert_eq!(r.len(), 3);
         assert_eq!(r[0].doc_type.as_deref(), Some("Chương trình hành động"));
         assert_eq!(r[0].date.as_deref(), Some("2025-02-25"));
@@ -339,7 +393,9 @@ mod tests {
 
     #[test]
     fn issuer_before_the_type() {
-        let r = refs("phù hợp với quy định của Bộ Giáo dục và Đào tạo tại Thông tư số 02/2025/TT-BGDĐT, ngày 24/01/2025 về Khung");
+        let r = refs(
+            "phù hợp với quy định của Bộ Giáo dục và Đào tạo tại Thông tư số 02/2025/TT-BGDĐT, ngày 24/01/2025 về Khung",
+        );
         assert_eq!(r[0].reference, "02/2025/TT-BGDĐT");
         assert_eq!(r[0].doc_type.as_deref(), Some("Thông tư"));
         assert_eq!(r[0].issuer.as_deref(), Some("Bộ Giáo dục và Đào tạo"));

@@ -42,9 +42,26 @@ static COUNT_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Qualifier words around a value that are not part of the subject.
 const BEFORE_Q: &[&str] = &[
-    "tren", "duoi", "it nhat", "toi thieu", "toi da", "khoang", "dat", "hon", "gan", "phan dau",
-    "phan dau co", "phan dau dat", "co", "tu", "la", "dat tren", "dat it nhat", "dat tu",
-    "bao dam", "dam bao",
+    "tren",
+    "duoi",
+    "it nhat",
+    "toi thieu",
+    "toi da",
+    "khoang",
+    "dat",
+    "hon",
+    "gan",
+    "phan dau",
+    "phan dau co",
+    "phan dau dat",
+    "co",
+    "tu",
+    "la",
+    "dat tren",
+    "dat it nhat",
+    "dat tu",
+    "bao dam",
+    "dam bao",
 ];
 const AFTER_Q: &[&str] = &["tro len", "tro xuong", "tro len,", "so"];
 
@@ -75,7 +92,10 @@ fn strip_q(s: &str, list: &[&str], at_end: bool) -> String {
                 continue;
             }
             let (slice, rest): (Vec<&str>, Vec<&str>) = if at_end {
-                (fw[fw.len() - qw..].to_vec(), words[..words.len() - qw].to_vec())
+                (
+                    fw[fw.len() - qw..].to_vec(),
+                    words[..words.len() - qw].to_vec(),
+                )
             } else {
                 (fw[..qw].to_vec(), words[qw..].to_vec())
             };
@@ -86,7 +106,9 @@ fn strip_q(s: &str, list: &[&str], at_end: bool) -> String {
             }
         }
         if !changed {
-            return s.trim_matches(|c: char| c == ',' || c == ':' || c.is_whitespace()).to_string();
+            return s
+                .trim_matches(|c: char| c == ',' || c == ':' || c.is_whitespace())
+                .to_string();
         }
     }
 }
@@ -148,18 +170,27 @@ pub(crate) fn extract(lines: &[Line], default_year: Option<i32>) -> Vec<(Target,
             .as_ref()
             .and_then(|c| c.name("num"))
             .map(|m| m.as_str().to_string());
-        let roman = ROMAN_RE.is_match(&lines[i].text) || num.as_deref().is_some_and(|n| n.chars().all(|c| "ivxl1.".contains(c)) && n.contains(['i', 'v', 'x']));
+        let roman = ROMAN_RE.is_match(&lines[i].text)
+            || num.as_deref().is_some_and(|n| {
+                n.chars().all(|c| "ivxl1.".contains(c)) && n.contains(['i', 'v', 'x'])
+            });
         let arabic: Option<u32> = ARABIC_RE
             .captures(&lines[i].text)
             .and_then(|c| c[1].parse().ok());
         let section_year = YEAR_IN_RE
             .captures(&f)
-            .or_else(|| Regex::new(r"n[a-z]{1,2}m\s+((?:19|20)\d{2})").ok().and_then(|r| r.captures(&f)))
+            .or_else(|| {
+                Regex::new(r"n[a-z]{1,2}m\s+((?:19|20)\d{2})")
+                    .ok()
+                    .and_then(|r| r.captures(&f))
+            })
             .and_then(|c| c[1].parse::<i32>().ok());
         let mut year = section_year;
         let mut cur: Option<(Option<String>, String, usize, usize)> = None;
         let mut j = i + 1;
-        let flush = |cur: &mut Option<(Option<String>, String, usize, usize)>, year: Option<i32>, out: &mut Vec<(Target, usize, usize)>| {
+        let flush = |cur: &mut Option<(Option<String>, String, usize, usize)>,
+                     year: Option<i32>,
+                     out: &mut Vec<(Target, usize, usize)>| {
             if let Some((label, text, a, b)) = cur.take() {
                 if let Some(t) = make_target(label, &text, year.or(default_year)) {
                     out.push((t, a, b));
@@ -175,15 +206,16 @@ pub(crate) fn extract(lines: &[Line], default_year: Option<i32>) -> Vec<(Target,
             let tf = fold_lower(t);
             // End of the section.
             let roman_here = ROMAN_RE.is_match(t);
-            let next_arabic = ARABIC_RE
-                .captures(t)
-                .and_then(|c| c[1].parse::<u32>().ok());
+            let next_arabic = ARABIC_RE.captures(t).and_then(|c| c[1].parse::<u32>().ok());
             let upper_heading = super::text::is_upper_text(t) && t.split_whitespace().count() >= 3;
             if ARTICLE_RE.is_match(&tf) {
                 break;
             }
             if (roman && (roman_here || upper_heading))
-                || (!roman && arabic.is_some() && next_arabic == arabic.map(|a| a + 1) && YEAR_HEAD_RE.captures(&tf).is_none())
+                || (!roman
+                    && arabic.is_some()
+                    && next_arabic == arabic.map(|a| a + 1)
+                    && YEAR_HEAD_RE.captures(&tf).is_none())
                 || (!roman && arabic.is_none() && (roman_here || upper_heading))
             {
                 break;
@@ -200,11 +232,17 @@ pub(crate) fn extract(lines: &[Line], default_year: Option<i32>) -> Vec<(Target,
                 let label = if raw.starts_with(['-', '–', '+', '•']) {
                     None
                 } else if raw.starts_with('(') {
-                    Some(if raw.ends_with(')') && raw.matches('(').count() == 1 && raw.len() > 2 && raw[1..raw.len() - 1].chars().all(|c| c.is_ascii_digit()) {
-                        raw.to_string()
-                    } else {
-                        raw.trim_matches(['(', ')']).to_string()
-                    })
+                    Some(
+                        if raw.ends_with(')')
+                            && raw.matches('(').count() == 1
+                            && raw.len() > 2
+                            && raw[1..raw.len() - 1].chars().all(|c| c.is_ascii_digit())
+                        {
+                            raw.to_string()
+                        } else {
+                            raw.trim_matches(['(', ')']).to_string()
+                        },
+                    )
                 } else {
                     Some(raw.trim_end_matches(['.', ')']).to_string())
                 };
@@ -230,26 +268,39 @@ mod tests {
 
     fn run(s: &str) -> Vec<Target> {
         let d = Doc::new(s);
-        extract(&d.lines, Some(2025)).into_iter().map(|x| x.0).collect()
+        extract(&d.lines, Some(2025))
+            .into_iter()
+            .map(|x| x.0)
+            .collect()
     }
 
     #[test]
     fn numbered_items_with_year_subheadings() {
-        let t = run("III. CHỈ TIÊU CỤ THỂ\n1. Năm 2025\n\n(1) Trên 90% cán bộ, công chức trong khu vực\ncông hiểu biết về chuyển đổi số.\n\n(2) 100% học sinh trung học được trang bị kỹ năng số.\n\n2. Năm 2026\n\n(1) 90% trở lên các cơ sở giáo dục phổ thông triển khai giảng dạy.\nIV. CÁC NHIỆM VỤ GIẢI PHÁP CHỦ YẾU\n1. Đạt 100% việc khác.");
+        let t = run(
+            "III. CHỈ TIÊU CỤ THỂ\n1. Năm 2025\n\n(1) Trên 90% cán bộ, công chức trong khu vực\ncông hiểu biết về chuyển đổi số.\n\n(2) 100% học sinh trung học được trang bị kỹ năng số.\n\n2. Năm 2026\n\n(1) 90% trở lên các cơ sở giáo dục phổ thông triển khai giảng dạy.\nIV. CÁC NHIỆM VỤ GIẢI PHÁP CHỦ YẾU\n1. Đạt 100% việc khác.",
+        );
         assert_eq!(t.len(), 3);
         assert_eq!(t[0].year, Some(2025));
         assert_eq!(t[0].label.as_deref(), Some("(1)"));
         assert_eq!(t[0].value, 90.0);
         assert_eq!(t[0].unit, "%");
-        assert_eq!(t[0].subject, "cán bộ, công chức trong khu vực công hiểu biết về chuyển đổi số");
+        assert_eq!(
+            t[0].subject,
+            "cán bộ, công chức trong khu vực công hiểu biết về chuyển đổi số"
+        );
         assert_eq!(t[1].subject, "học sinh trung học được trang bị kỹ năng số");
         assert_eq!(t[2].year, Some(2026));
-        assert_eq!(t[2].subject, "các cơ sở giáo dục phổ thông triển khai giảng dạy");
+        assert_eq!(
+            t[2].subject,
+            "các cơ sở giáo dục phổ thông triển khai giảng dạy"
+        );
     }
 
     #[test]
     fn letter_labels_value_at_end_and_counts() {
-        let t = run("2. Mục tiêu cụ thể đến năm 2030\na) Tỷ lệ người dân có tài khoản định danh đạt 95,5%;\nb) Tổ chức ít nhất 12 lớp tập huấn cho cán bộ;\nc) Nâng cao nhận thức của người dân.\n3. Nhiệm vụ\na) 100% việc khác.");
+        let t = run(
+            "2. Mục tiêu cụ thể đến năm 2030\na) Tỷ lệ người dân có tài khoản định danh đạt 95,5%;\nb) Tổ chức ít nhất 12 lớp tập huấn cho cán bộ;\nc) Nâng cao nhận thức của người dân.\n3. Nhiệm vụ\na) 100% việc khác.",
+        );
         assert_eq!(t.len(), 2);
         assert_eq!(t[0].label.as_deref(), Some("a"));
         assert_eq!(t[0].year, Some(2030));

@@ -104,12 +104,30 @@ pub(crate) fn capitalize(word: &str) -> String {
 
 /// Organ-type nouns after which the field of work is capitalised.
 const ORGAN_TYPES: &[&str] = &[
-    "VAN PHONG", "TRUNG TAM", "TONG CUC", "HOC VIEN", "SO", "BO", "BAN", "CUC", "VU", "PHONG",
-    "VIEN", "TRUONG",
+    "VAN PHONG",
+    "TRUNG TAM",
+    "TONG CUC",
+    "HOC VIEN",
+    "SO",
+    "BO",
+    "BAN",
+    "CUC",
+    "VU",
+    "PHONG",
+    "VIEN",
+    "TRUONG",
 ];
 
 const ADMIN_UNITS: &[&str] = &[
-    "TINH", "THANH PHO", "PHUONG", "XA", "HUYEN", "QUAN", "THI XA", "THI TRAN", "DAC KHU",
+    "TINH",
+    "THANH PHO",
+    "PHUONG",
+    "XA",
+    "HUYEN",
+    "QUAN",
+    "THI XA",
+    "THI TRAN",
+    "DAC KHU",
 ];
 
 /// The administrative-unit word (folded, upper) `words[i..]` starts with, and its length in words.
@@ -141,10 +159,7 @@ pub(crate) fn org_case(s: &str) -> String {
         return s;
     }
     let words: Vec<&str> = s.split(' ').collect();
-    let fu: Vec<String> = words
-        .iter()
-        .map(|w| fold_chars(w).to_uppercase())
-        .collect();
+    let fu: Vec<String> = words.iter().map(|w| fold_chars(w).to_uppercase()).collect();
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     let mut proper = false;
     // After an organ-type noun (`SỞ`, `BAN`, ...) the field it works in is capitalised at the
@@ -156,7 +171,11 @@ pub(crate) fn org_case(s: &str) -> String {
         let w = words[i];
         if proper {
             // Inside a proper name (after `tỉnh`, `Tỉnh ủy`, ...): every word capitalised.
-            out.push(if is_acronym(w) { w.to_string() } else { capitalize(w) });
+            out.push(if is_acronym(w) {
+                w.to_string()
+            } else {
+                capitalize(w)
+            });
             i += 1;
             continue;
         }
@@ -346,8 +365,14 @@ mod tests {
 
     #[test]
     fn org_case_follows_admin_style() {
-        assert_eq!(org_case("ĐẢNG ỦY PHƯỜNG HỒNG BÀNG"), "Đảng ủy phường Hồng Bàng");
-        assert_eq!(org_case("ĐẢNG BỘ THÀNH PHỐ HẢI PHÒNG"), "Đảng bộ thành phố Hải Phòng");
+        assert_eq!(
+            org_case("ĐẢNG ỦY PHƯỜNG HỒNG BÀNG"),
+            "Đảng ủy phường Hồng Bàng"
+        );
+        assert_eq!(
+            org_case("ĐẢNG BỘ THÀNH PHỐ HẢI PHÒNG"),
+            "Đảng bộ thành phố Hải Phòng"
+        );
         assert_eq!(org_case("UBND TỈNH THANH HÓA"), "UBND tỉnh Thanh Hóa");
         assert_eq!(
             org_case("BAN TUYÊN GIÁO VÀ DÂN VẬN TỈNH ỦY"),
@@ -355,8 +380,14 @@ mod tests {
         );
         assert_eq!(org_case("Sở Nội vụ"), "Sở Nội vụ");
         assert_eq!(org_case("SỞ NỘI VỤ"), "Sở Nội vụ");
-        assert_eq!(org_case("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH"), "Sở Văn hóa, Thể thao và Du lịch");
-        assert_eq!(org_case("ỦY BAN NHÂN DÂN XÃ ĐỨC THỊNH"), "Ủy ban nhân dân xã Đức Thịnh");
+        assert_eq!(
+            org_case("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH"),
+            "Sở Văn hóa, Thể thao và Du lịch"
+        );
+        assert_eq!(
+            org_case("ỦY BAN NHÂN DÂN XÃ ĐỨC THỊNH"),
+            "Ủy ban nhân dân xã Đức Thịnh"
+        );
         assert_eq!(org_case("BAN THƯỜNG VỤ TỈNH ỦY"), "Ban Thường vụ Tỉnh ủy");
         assert_eq!(org_case("ĐẢNG BỘ TỈNH HÀ TĨNH"), "Đảng bộ tỉnh Hà Tĩnh");
         assert_eq!(org_case("UBND TỈNH NGHỆ AN"), "UBND tỉnh Nghệ An");

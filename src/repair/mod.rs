@@ -122,8 +122,12 @@ impl Params {
         let mut p = Params::default();
         if let Ok(spec) = std::env::var("SOHOA_PARAMS") {
             for kv in spec.split(',') {
-                let Some((k, v)) = kv.split_once('=') else { continue };
-                let Ok(v) = v.trim().parse::<f32>() else { continue };
+                let Some((k, v)) = kv.split_once('=') else {
+                    continue;
+                };
+                let Ok(v) = v.trim().parse::<f32>() else {
+                    continue;
+                };
                 match k.trim() {
                     "lm_weight" => p.lm_weight = v,
                     "keep_cost" => p.keep_cost = v,
@@ -366,11 +370,13 @@ impl Repairer {
     }
 
     fn trusted(&self, word: &str) -> bool {
-        self.known_syllable(word).is_some_and(|id| self.model.counts[id as usize] >= TRUSTED_COUNT)
+        self.known_syllable(word)
+            .is_some_and(|id| self.model.counts[id as usize] >= TRUSTED_COUNT)
     }
 
     fn detect(&self, line: &str, toks: &[Token]) -> Mode {
-        let (mut words, mut vn, mut latin, mut bad, mut ascii_syl, mut unknown, mut ocr_mixed) = (0, 0, 0, 0, 0, 0, 0);
+        let (mut words, mut vn, mut latin, mut bad, mut ascii_syl, mut unknown, mut ocr_mixed) =
+            (0, 0, 0, 0, 0, 0, 0);
         for t in toks {
             let s = t.text(line);
             match t.kind {
@@ -385,12 +391,16 @@ impl Repairer {
                         }
                     } else if self.fold_index.contains_key(&s.to_lowercase()) {
                         ascii_syl += 1;
-                    } else if case_of(s) != Case::Upper && self.model.id(&s.to_lowercase()).is_none() {
+                    } else if case_of(s) != Case::Upper
+                        && self.model.id(&s.to_lowercase()).is_none()
+                    {
                         unknown += 1;
                     }
                 }
                 Kind::Mixed => {
-                    if s.chars().any(|c| c.is_lowercase() || OCR_SYMBOLS.contains(&c)) {
+                    if s.chars()
+                        .any(|c| c.is_lowercase() || OCR_SYMBOLS.contains(&c))
+                    {
                         ocr_mixed += 1;
                     }
                 }
@@ -415,7 +425,11 @@ impl Repairer {
                 Mode::Clean
             };
         }
-        if vn == 0 && (unknown > 0 || ascii_syl > 2 * latin) { Mode::Ocr } else { Mode::Clean }
+        if vn == 0 && (unknown > 0 || ascii_syl > 2 * latin) {
+            Mode::Ocr
+        } else {
+            Mode::Clean
+        }
     }
 
     fn fixed_word(&self, s: &str) -> u32 {
@@ -537,7 +551,10 @@ impl Repairer {
             opts.push(o);
         }
         if std::env::var_os("SOHOA_DEBUG").is_some() {
-            let shown: Vec<String> = opts.iter().map(|o| format!("{}:{:.2}", o.text, o.cost)).collect();
+            let shown: Vec<String> = opts
+                .iter()
+                .map(|o| format!("{}:{:.2}", o.text, o.cost))
+                .collect();
             eprintln!("{s}: {}", shown.join(" "));
         }
         let chars: Vec<char> = lower.chars().collect();
@@ -746,7 +763,11 @@ impl Repairer {
         }
         if std::env::var_os("SOHOA_DEBUG").is_some() {
             for (si, l) in layers.iter().enumerate() {
-                let shown: Vec<String> = l.iter().zip(&slots[si].options).map(|(s, o)| format!("{}={:.1}<{}", o.text, s.score, s.back)).collect();
+                let shown: Vec<String> = l
+                    .iter()
+                    .zip(&slots[si].options)
+                    .map(|(s, o)| format!("{}={:.1}<{}", o.text, s.score, s.back))
+                    .collect();
                 eprintln!("layer {si}: {}", shown.join(" "));
             }
         }
@@ -812,6 +833,36 @@ fn source_text(e: &crate::lm::Error) -> String {
         crate::lm::Error::Corrupt(_, why) => why.clone(),
         crate::lm::Error::Usage(why) => why.clone(),
     }
+}
+
+/// The model folder [`Repairer::load_default`] would load, if any.
+pub fn default_model_dir() -> Option<PathBuf> {
+    default_dirs()
+        .into_iter()
+        .find(|dir| dir.join(MODEL_FILE).exists())
+}
+
+/// A short fingerprint of a model folder's files (names, sizes and contents), so outputs made
+/// with another model can be recognised and redone.
+pub fn model_fingerprint(dir: &Path) -> std::io::Result<String> {
+    use std::hash::Hasher;
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    names.sort();
+    let mut hasher = rustc_hash::FxHasher::default();
+    for path in names {
+        let bytes = std::fs::read(&path)?;
+        hasher.write(
+            path.file_name()
+                .map(|n| n.as_encoded_bytes())
+                .unwrap_or_default(),
+        );
+        hasher.write_usize(bytes.len());
+        hasher.write(&bytes);
+    }
+    Ok(format!("{:016x}", hasher.finish()))
 }
 
 fn default_dirs() -> Vec<PathBuf> {

@@ -1,0 +1,177 @@
+//! `sohoa run`: the batch command for archive staff.
+
+use super::progress::ProgressMode;
+use super::run::{RunOptions, RunReport, run};
+use crate::ingest::Limits;
+use crate::ocr::OcrOptions;
+use crate::repair::Repairer;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Exit status of `sohoa run` when it was interrupted (Ctrl-C, SIGTERM); a re-run resumes.
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// Arguments of `sohoa run`.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  sohoa run /archive/scans --out /archive/sohoa \n  sohoa run a.pdf b.tif legacy.txt --out out --jobs 2 --progress json\n\nRe-running the same command skips finished documents and resumes interrupted ones.\nExit status: 0 all done, 1 some files failed, 2 bad arguments, 3 could not run, 130 interrupted."
+)]
+pub struct RunArgs {
+    /// Files or folders (walked recursively): PDF, TIFF, PNG, JPEG, and `.txt` legacy OCR text.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Output folder: `<relative path>.json`, `.txt`, `.searchable.pdf`, manifest and report.
+    #[arg(long, short = 'o')]
+    pub out: PathBuf,
+    /// Worker threads shared by the pages of all documents (default: the number of cores).
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// Tesseract language(s).
+    #[arg(long, default_value = "vie")]
+    pub lang: String,
+    /// OCR PDF pages even when they have a text layer.
+    #[arg(long)]
+    pub force_ocr: bool,
+    /// Password for encrypted PDFs.
+    #[arg(long)]
+    pub password: Option<String>,
+    /// Keep the OCR text as it is (no diacritic/OCR repair).
+    #[arg(long)]
+    pub no_repair: bool,
+    /// Repair model folder (default: $SOHOA_MODEL, then the bundled dictionaries/).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Progress display.
+    #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
+    pub progress: ProgressMode,
+    /// No progress and no summary, only errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Hot folder: after the run, look for new or changed files every N seconds until stopped.
+    #[arg(long, value_name = "SECONDS")]
+    pub watch: Option<u64>,
+}
+
+fn summary(report: &RunReport, out: &std::path::Path) -> String {
+    let mut text = format!(
+        "sohoa run: {} documents: {} done, {} skipped (already done), {} failed; {} pages ({} failed) in {:.1} s, {:.1} pages/min{}\n  report: {}",
+        report.documents,
+        report.done,
+        report.skipped,
+        report.failed,
+        report.pages,
+        report.pages_failed,
+        report.seconds,
+        report.pages_per_minute,
+        if report.interrupted {
+            "; INTERRUPTED: run again to resume"
+        } else {
+            ""
+        },
+        out.join(super::run::REPORT_FILE).display()
+    );
+    for failure in &report.failures {
+        match failure.page {
+            Some(page) => text.push_str(&format!(
+                "\n  failed: {}: page {page}: {}",
+                failure.path, failure.reason
+            )),
+            None => text.push_str(&format!("\n  failed: {}: {}", failure.path, failure.reason)),
+        }
+    }
+    text
+}
+
+/// Runs `sohoa run` and returns the documented exit status.
+pub fn run_command(args: &RunArgs) -> ExitCode {
+    let (repairer, model) = if args.no_repair {
+        (None, "none".to_string())
+    } else {
+        let loaded = match &args.model {
+            Some(dir) => Repairer::load(dir),
+            None => Repairer::load_default(),
+        };
+        let dir = args.model.clone().or_else(crate::repair::default_model_dir);
+        let fingerprint = dir
+            .and_then(|d| crate::repair::model_fingerprint(&d).ok())
+            .unwrap_or_else(|| "unknown".into());
+        match loaded {
+            Ok(r) => (Some(r), fingerprint),
+            Err(err) => {
+                eprintln!("sohoa: {err}");
+                return ExitCode::from(crate::cli::EXIT_FATAL);
+            }
+        }
+    };
+    let ocr = OcrOptions {
+        lang: args.lang.clone(),
+        datapath: None,
+    };
+    if let Err(err) = crate::ocr::check(&ocr) {
+        eprintln!("sohoa: {err}");
+        return ExitCode::from(crate::cli::EXIT_FATAL);
+    }
+    let interrupted = Arc::new(AtomicBool::new(false));
+    {
+        let flag = Arc::clone(&interrupted);
+        // Finish the pages under way, record nothing half-done, then stop.
+        let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
+    }
+    let options = RunOptions {
+        out: args.out.clone(),
+        jobs: args.jobs.unwrap_or(0),
+        pdf: false,
+        force_ocr: args.force_ocr,
+        ocr,
+        password: args.password.clone(),
+        limits: Limits::default(),
+        progress: if args.quiet {
+            ProgressMode::None
+        } else {
+            args.progress
+        },
+    };
+    loop {
+        let report = match run(
+            &args.inputs,
+            &options,
+            repairer.as_ref(),
+            &model,
+            &interrupted,
+        ) {
+            Ok(report) => report,
+            Err(err) => {
+                eprintln!("sohoa: {}: {err}", args.out.display());
+                return ExitCode::from(crate::cli::EXIT_FATAL);
+            }
+        };
+        if !args.quiet || report.failed > 0 || report.pages_failed > 0 {
+            if args.quiet {
+                for failure in &report.failures {
+                    eprintln!("sohoa: {}: {}", failure.path, failure.reason);
+                }
+            } else {
+                eprintln!("{}", summary(&report, &args.out));
+            }
+        }
+        if report.interrupted {
+            return ExitCode::from(EXIT_INTERRUPTED);
+        }
+        let Some(seconds) = args.watch else {
+            return ExitCode::from(if report.failed > 0 || report.pages_failed > 0 {
+                crate::cli::EXIT_SOME_FAILED
+            } else {
+                crate::cli::EXIT_OK
+            });
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds.max(1));
+        while std::time::Instant::now() < deadline {
+            if interrupted.load(Ordering::Relaxed) {
+                return ExitCode::from(EXIT_INTERRUPTED);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    }
+}

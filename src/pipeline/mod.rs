@@ -1,0 +1,26 @@
+//! The batch pipeline: `sohoa run` over files and folders, pages of all documents in one worker
+//! pool, resumable after any interruption, nothing lost.
+//!
+//! For each document it writes, atomically (temporary file + rename): `OUT/<rel>.json` (a
+//! [`record::Record`]), `OUT/<rel>.txt` (the repaired text) ; then it appends a line to `OUT/manifest.jsonl`. A re-run skips
+//! documents whose input hash and tool/model key match a finished entry, and redoes the rest.
+//!
+//! ```no_run
+//! use sohoa::pipeline::{run::{run, RunOptions}, progress::ProgressMode};
+//! use sohoa::{ingest::Limits, ocr::OcrOptions};
+//! use std::sync::atomic::AtomicBool;
+//! let options = RunOptions {
+//!     out: "out".into(), jobs: 0, pdf: false, force_ocr: false, ocr: OcrOptions::default(),
+//!     password: None, limits: Limits::default(), progress: ProgressMode::None,
+//! };
+//! let report = run(&["scans".into()], &options, None, "none", &AtomicBool::new(false))?;
+//! println!("{} done, {} failed", report.done, report.failed);
+//! # Ok::<(), std::io::Error>(())
+//! ```
+
+pub mod command;
+pub mod discover;
+pub mod manifest;
+pub mod progress;
+pub mod record;
+pub mod run;

@@ -1,0 +1,596 @@
+//! The batch run: plan, process pages of all documents in one pool, write, record, report.
+
+use super::discover::{Input, discover};
+use super::manifest::{Entry, Manifest, Status, write_atomically};
+use super::progress::{Progress, ProgressMode};
+use super::record::{PageRecord, RECORD_FORMAT, Record, SourceInfo, Timing, ToolInfo};
+use crate::extract::{self, LayoutLine};
+use crate::ingest::{Document, Limits, PageOptions, Word};
+use crate::ocr::{self, OcrOptions, TextSource};
+use crate::repair::Repairer;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+/// Largest plain-text input (legacy OCR `.txt`) accepted.
+pub const MAX_TEXT_BYTES: u64 = 64 << 20;
+
+/// The run report's file name inside the output folder.
+pub const REPORT_FILE: &str = "run-report.json";
+
+/// Settings of a run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Output folder.
+    pub out: PathBuf,
+    /// Worker threads for pages (0: the number of cores).
+    pub jobs: usize,
+    /// Also write a searchable PDF per scanned document.
+    pub pdf: bool,
+    /// OCR PDF pages even when they have a text layer.
+    pub force_ocr: bool,
+    /// Tesseract settings.
+    pub ocr: OcrOptions,
+    /// Password for encrypted PDFs.
+    pub password: Option<String>,
+    /// Size limits for inputs.
+    pub limits: Limits,
+    /// How progress is shown.
+    pub progress: ProgressMode,
+}
+
+/// A document that could not be processed, or a page that failed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Failure {
+    /// The input file.
+    pub path: String,
+    /// The page, when only a page failed.
+    pub page: Option<u32>,
+    /// Why.
+    pub reason: String,
+}
+
+/// What a run did (`OUT/run-report.json`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RunReport {
+    /// Documents found.
+    pub documents: usize,
+    /// Documents processed now.
+    pub done: usize,
+    /// Documents already finished by an earlier run with the same input and model.
+    pub skipped: usize,
+    /// Documents that could not be processed.
+    pub failed: usize,
+    /// Pages processed now.
+    pub pages: u64,
+    /// Pages that failed (their documents were still written).
+    pub pages_failed: u64,
+    /// Every failed document and page, with the reason.
+    pub failures: Vec<Failure>,
+    /// Warnings per document (invalid UTF-8, doubtful metadata, ...), counted.
+    pub warnings: usize,
+    /// Wall time in seconds.
+    pub seconds: f64,
+    /// Throughput.
+    pub pages_per_minute: f64,
+    /// The run was interrupted; unfinished documents are picked up by the next run.
+    pub interrupted: bool,
+    /// sohoa, model and language fingerprint.
+    pub key: String,
+}
+
+enum Plan {
+    Skip,
+    Failed(String),
+    Scan { pages: u32 },
+    Text { pages: u32 },
+}
+
+struct Job {
+    input: Input,
+    sha256: String,
+    bytes: u64,
+    plan: Plan,
+}
+
+fn is_text_input(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt"))
+}
+
+fn sha256_file(path: &Path) -> std::io::Result<(String, u64)> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut bytes = 0u64;
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        bytes += n as u64;
+        hasher.update(&buf[..n]);
+    }
+    Ok((format!("{:x}", hasher.finalize()), bytes))
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// The repaired text of a page, or the raw text without a repairer.
+fn repair_text(repairer: Option<&Repairer>, raw: &str, warnings: &mut Vec<String>) -> String {
+    match repairer {
+        Some(r) => {
+            let restored = r.restore(raw);
+            warnings.extend(restored.warnings);
+            restored.text
+        }
+        None => raw.to_string(),
+    }
+}
+
+/// Words of a page grouped by line, with the repaired text of each line.
+///
+/// Tesseract's text lists the lines of its TSV in the same order (blank lines between blocks),
+/// and repair keeps lines, so non-empty line N of the repaired text belongs to word line N.
+/// Within a line, repaired tokens replace the OCR words one for one when the counts agree;
+/// otherwise (a split or merged word) the line keeps one box holding the whole repaired line.
+pub fn repaired_lines(words: &[Word], repaired: &str) -> Vec<(Vec<Word>, String)> {
+    let mut lines: Vec<Vec<Word>> = Vec::new();
+    for word in words {
+        match lines.last_mut() {
+            Some(line) if line[0].line == word.line => line.push(word.clone()),
+            _ => lines.push(vec![word.clone()]),
+        }
+    }
+    let texts: Vec<&str> = repaired.lines().filter(|l| !l.trim().is_empty()).collect();
+    if texts.len() != lines.len() {
+        return lines
+            .into_iter()
+            .map(|l| {
+                let text = l
+                    .iter()
+                    .map(|w| w.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                (l, text)
+            })
+            .collect();
+    }
+    lines
+        .into_iter()
+        .zip(texts)
+        .map(|(mut line, text)| {
+            let tokens: Vec<&str> = text.split_whitespace().collect();
+            if tokens.len() == line.len() {
+                for (word, token) in line.iter_mut().zip(&tokens) {
+                    word.text = (*token).to_string();
+                }
+            } else {
+                let first = line[0].clone();
+                let (x0, y0) = line.iter().fold((u32::MAX, u32::MAX), |(x, y), w| {
+                    (x.min(w.bbox[0]), y.min(w.bbox[1]))
+                });
+                let (x1, y1) = line.iter().fold((0, 0), |(x, y), w| {
+                    (x.max(w.bbox[0] + w.bbox[2]), y.max(w.bbox[1] + w.bbox[3]))
+                });
+                line = vec![Word {
+                    text: tokens.join(" "),
+                    bbox: [x0, y0, x1.saturating_sub(x0), y1.saturating_sub(y0)],
+                    ..first
+                }];
+            }
+            (line, text.to_string())
+        })
+        .collect()
+}
+
+fn layout_for(pages: &[PageRecord]) -> Vec<LayoutLine> {
+    let mut layout = Vec::new();
+    for page in pages.iter().filter(|p| !p.words.is_empty()) {
+        for (words, text) in repaired_lines(&page.words, &page.text) {
+            let x0 = words.iter().map(|w| w.bbox[0]).min().unwrap_or(0);
+            let y0 = words.iter().map(|w| w.bbox[1]).min().unwrap_or(0);
+            let x1 = words
+                .iter()
+                .map(|w| w.bbox[0] + w.bbox[2])
+                .max()
+                .unwrap_or(0);
+            let y1 = words
+                .iter()
+                .map(|w| w.bbox[1] + w.bbox[3])
+                .max()
+                .unwrap_or(0);
+            layout.push(LayoutLine {
+                page: page.number,
+                text,
+                bbox: [x0, y0, x1.saturating_sub(x0), y1.saturating_sub(y0)],
+                page_width: page.width,
+                page_height: page.height,
+            });
+        }
+    }
+    layout
+}
+
+/// Everything a worker needs, shared by reference.
+struct Context<'a> {
+    options: &'a RunOptions,
+    repairer: Option<&'a Repairer>,
+    tool: ToolInfo,
+    key: String,
+    manifest: &'a Manifest,
+    progress: &'a Progress,
+    interrupted: &'a AtomicBool,
+    report: Mutex<RunReport>,
+}
+
+impl Context<'_> {
+    fn fail_document(&self, input: &Input, sha256: &str, reason: String) {
+        self.progress.document(&input.rel, "failed", Some(&reason));
+        let entry = Entry {
+            path: input.rel.clone(),
+            sha256: sha256.into(),
+            key: self.key.clone(),
+            status: Status::Failed,
+            error: Some(reason.clone()),
+            outputs: Vec::new(),
+            pages: 0,
+            finished: unix_now(),
+        };
+        let _ = self.manifest.append(&entry);
+        if let Ok(mut report) = self.report.lock() {
+            report.failed += 1;
+            report.failures.push(Failure {
+                path: input.path.display().to_string(),
+                page: None,
+                reason,
+            });
+        }
+    }
+
+    fn scan_page(&self, doc: &Document, index: u32) -> PageRecord {
+        let number = index + 1;
+        let page_options = PageOptions {
+            force_ocr: self.options.force_ocr,
+        };
+        let result = doc
+            .page(index, &page_options)
+            .map_err(|e| e.to_string())
+            .and_then(|source| {
+                ocr::page_text(source, &self.options.ocr).map_err(|e| e.to_string())
+            });
+        self.progress.page_done();
+        match result {
+            Ok(page) => {
+                let mut warnings = Vec::new();
+                let text = repair_text(self.repairer, &page.text, &mut warnings);
+                PageRecord {
+                    number,
+                    source: Some(
+                        match page.source {
+                            TextSource::Ocr => "ocr",
+                            TextSource::TextLayer => "text_layer",
+                        }
+                        .into(),
+                    ),
+                    width: page.width,
+                    height: page.height,
+                    text_raw: page.text,
+                    text,
+                    words: page.words,
+                    mean_confidence: page.mean_confidence,
+                    error: None,
+                }
+            }
+            Err(reason) => PageRecord {
+                number,
+                error: Some(reason),
+                ..PageRecord::default()
+            },
+        }
+    }
+
+    fn process(&self, job: &Job) {
+        if self.interrupted.load(Ordering::Relaxed) {
+            return;
+        }
+        let started = Instant::now();
+        let mut warnings = Vec::new();
+        let mut timing = Timing::default();
+        let (kind, pages) = match &job.plan {
+            Plan::Skip | Plan::Failed(_) => return,
+            Plan::Text { .. } => {
+                let bytes = match std::fs::read(&job.input.path) {
+                    Ok(bytes) => bytes,
+                    Err(err) => {
+                        return self.fail_document(
+                            &job.input,
+                            &job.sha256,
+                            format!("cannot read: {err}"),
+                        );
+                    }
+                };
+                let (raw, decode_warnings) = crate::repair::decode_input(&bytes);
+                warnings.extend(decode_warnings);
+                let t = Instant::now();
+                let pages: Vec<PageRecord> = raw
+                    .split('\x0c')
+                    .enumerate()
+                    .map(|(i, page_raw)| {
+                        let text = repair_text(self.repairer, page_raw, &mut warnings);
+                        self.progress.page_done();
+                        PageRecord {
+                            number: i as u32 + 1,
+                            source: Some("text".into()),
+                            text_raw: page_raw.to_string(),
+                            text,
+                            ..PageRecord::default()
+                        }
+                    })
+                    .collect();
+                timing.repair = t.elapsed().as_millis() as u64;
+                ("text".to_string(), pages)
+            }
+            Plan::Scan { .. } => {
+                let doc = match Document::open_with_password(
+                    &job.input.path,
+                    &self.options.limits,
+                    self.options.password.as_deref(),
+                ) {
+                    Ok(doc) => doc,
+                    Err(err) => {
+                        return self.fail_document(&job.input, &job.sha256, err.to_string());
+                    }
+                };
+                let t = Instant::now();
+                let pages: Vec<PageRecord> = (0..doc.page_count())
+                    .into_par_iter()
+                    .with_max_len(1)
+                    .map(|i| {
+                        if self.interrupted.load(Ordering::Relaxed) {
+                            return PageRecord {
+                                number: i + 1,
+                                error: Some("interrupted".into()),
+                                ..PageRecord::default()
+                            };
+                        }
+                        self.scan_page(&doc, i)
+                    })
+                    .collect();
+                timing.ocr = t.elapsed().as_millis() as u64;
+                let kind = serde_json::to_value(doc.kind())
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                (kind, pages)
+            }
+        };
+        if self.interrupted.load(Ordering::Relaxed) {
+            // Not recorded: the next run does this document again from the start.
+            return;
+        }
+        let page_failures: Vec<Failure> = pages
+            .iter()
+            .filter_map(|p| {
+                p.error.as_ref().map(|reason| Failure {
+                    path: job.input.path.display().to_string(),
+                    page: Some(p.number),
+                    reason: reason.clone(),
+                })
+            })
+            .collect();
+        if !pages.is_empty() && page_failures.len() == pages.len() {
+            let reason = format!("every page failed; page 1: {}", page_failures[0].reason);
+            return self.fail_document(&job.input, &job.sha256, reason);
+        }
+        for failure in &page_failures {
+            warnings.push(format!(
+                "page {}: {}",
+                failure.page.unwrap_or(0),
+                failure.reason
+            ));
+        }
+        let text = pages
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\x0c");
+        let t = Instant::now();
+        let layout = layout_for(&pages);
+        let extraction = extract::extract(&text, (!layout.is_empty()).then_some(&layout[..]));
+        timing.extract = t.elapsed().as_millis() as u64;
+        warnings.extend(extraction.warnings.iter().cloned());
+
+        let out = &self.options.out;
+        let json_rel = format!("{}.json", job.input.rel);
+        let txt_rel = format!("{}.txt", job.input.rel);
+        let outputs = vec![json_rel.clone(), txt_rel.clone()];
+        timing.total = started.elapsed().as_millis() as u64;
+        let record = Record {
+            format: RECORD_FORMAT.into(),
+            source: SourceInfo {
+                path: job.input.rel.clone(),
+                sha256: job.sha256.clone(),
+                bytes: job.bytes,
+                kind,
+            },
+            tool: self.tool.clone(),
+            pages,
+            text,
+            metadata: extraction.metadata,
+            evidence: extraction.evidence,
+            warnings,
+            timing_ms: timing,
+        };
+        let written = serde_json::to_vec_pretty(&record)
+            .map_err(std::io::Error::from)
+            .and_then(|json| write_atomically(&out.join(&json_rel), &json))
+            .and_then(|()| write_atomically(&out.join(&txt_rel), record.text.as_bytes()));
+        if let Err(err) = written {
+            return self.fail_document(
+                &job.input,
+                &job.sha256,
+                format!("cannot write output: {err}"),
+            );
+        }
+        let entry = Entry {
+            path: job.input.rel.clone(),
+            sha256: job.sha256.clone(),
+            key: self.key.clone(),
+            status: Status::Done,
+            error: None,
+            outputs,
+            pages: record.pages.len() as u32,
+            finished: unix_now(),
+        };
+        if let Err(err) = self.manifest.append(&entry) {
+            return self.fail_document(
+                &job.input,
+                &job.sha256,
+                format!("cannot write the manifest: {err}"),
+            );
+        }
+        self.progress.document(&job.input.rel, "done", None);
+        if let Ok(mut report) = self.report.lock() {
+            report.done += 1;
+            report.pages += record.pages.len() as u64;
+            report.pages_failed += page_failures.len() as u64;
+            report.failures.extend(page_failures);
+            report.warnings += record.warnings.len();
+        }
+    }
+}
+
+/// Runs a batch over `inputs` and returns its report (also written to `OUT/run-report.json`).
+///
+/// `model` is the repair model's fingerprint (part of the key that decides what is redone).
+pub fn run(
+    inputs: &[PathBuf],
+    options: &RunOptions,
+    repairer: Option<&Repairer>,
+    model: &str,
+    interrupted: &AtomicBool,
+) -> std::io::Result<RunReport> {
+    let started = Instant::now();
+    std::fs::create_dir_all(&options.out)?;
+    let manifest = Manifest::open(&options.out)?;
+    let tool = ToolInfo {
+        version: env!("CARGO_PKG_VERSION").into(),
+        model: model.into(),
+        lang: options.ocr.lang.clone(),
+    };
+    let key = format!(
+        "sohoa {}; model {}; lang {}; force-ocr {}; pdf {}",
+        tool.version, tool.model, tool.lang, options.force_ocr, options.pdf
+    );
+    let (found, unreadable) = discover(inputs, &options.out);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs)
+        .build()
+        .map_err(std::io::Error::other)?;
+
+    // Plan: hash every input, skip what is finished, count pages of the rest.
+    let jobs: Vec<Job> = pool.install(|| {
+        found
+            .into_par_iter()
+            .map(|input| {
+                let (sha256, bytes) = match sha256_file(&input.path) {
+                    Ok(h) => h,
+                    Err(err) => {
+                        return Job { input, sha256: String::new(), bytes: 0, plan: Plan::Failed(format!("cannot read: {err}")) };
+                    }
+                };
+                let plan = if manifest.is_finished(&input.rel, &sha256, &key) {
+                    Plan::Skip
+                } else if bytes == 0 {
+                    Plan::Failed("the file is empty".into())
+                } else if is_text_input(&input.path) {
+                    if bytes > MAX_TEXT_BYTES {
+                        Plan::Failed(format!("the text file is {bytes} bytes, above the limit of {MAX_TEXT_BYTES} bytes"))
+                    } else {
+                        let pages = std::fs::read(&input.path)
+                            .map(|b| b.iter().filter(|&&c| c == 0x0c).count() as u32 + 1)
+                            .unwrap_or(1);
+                        Plan::Text { pages }
+                    }
+                } else {
+                    match Document::open_with_password(&input.path, &options.limits, options.password.as_deref()) {
+                        Ok(doc) => Plan::Scan { pages: doc.page_count() },
+                        Err(err) => Plan::Failed(err.to_string()),
+                    }
+                };
+                Job { input, sha256, bytes, plan }
+            })
+            .collect()
+    });
+    let total_pages: u64 = jobs
+        .iter()
+        .map(|j| match j.plan {
+            Plan::Scan { pages } | Plan::Text { pages } => u64::from(pages),
+            _ => 0,
+        })
+        .sum();
+    let progress = Progress::new(options.progress, total_pages);
+    let context = Context {
+        options,
+        repairer,
+        tool,
+        key: key.clone(),
+        manifest: &manifest,
+        progress: &progress,
+        interrupted,
+        report: Mutex::new(RunReport {
+            documents: jobs.len() + unreadable.len(),
+            key,
+            ..RunReport::default()
+        }),
+    };
+    for (path, reason) in unreadable {
+        let input = Input {
+            rel: path.display().to_string(),
+            path,
+        };
+        context.fail_document(&input, "", reason);
+    }
+    for job in &jobs {
+        match &job.plan {
+            Plan::Skip => {
+                progress.document(&job.input.rel, "skipped", None);
+                if let Ok(mut r) = context.report.lock() {
+                    r.skipped += 1;
+                }
+            }
+            Plan::Failed(reason) => context.fail_document(&job.input, &job.sha256, reason.clone()),
+            _ => {}
+        }
+    }
+    pool.install(|| {
+        jobs.par_iter()
+            .with_max_len(1)
+            .for_each(|job| context.process(job));
+    });
+    progress.finish();
+    let mut report = context
+        .report
+        .into_inner()
+        .map_err(|_| std::io::Error::other("report lock poisoned"))?;
+    report.interrupted = interrupted.load(Ordering::Relaxed);
+    report.seconds = started.elapsed().as_secs_f64();
+    report.pages_per_minute = if report.seconds > 0.0 {
+        report.pages as f64 / report.seconds * 60.0
+    } else {
+        0.0
+    };
+    let json = serde_json::to_vec_pretty(&report).map_err(std::io::Error::from)?;
+    write_atomically(&options.out.join(REPORT_FILE), &json)?;
+    Ok(report)
+}
