@@ -585,8 +585,15 @@ impl Syllable {
     }
 }
 
+/// Writes the syllable in the old (default) style, like [`Syllable::compose`] with
+/// [`ToneStyle::Old`].
+///
+/// ```
+/// use sohoa::viet::Syllable;
+/// let s = Syllable::parse("KHOẺ").expect("a syllable");
+/// assert_eq!(format!("{s}"), "KHỎE");
+/// ```
 impl fmt::Display for Syllable {
-    /// Writes the syllable in the old (default) style.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.compose(ToneStyle::Old))
     }

@@ -255,6 +255,9 @@ huân tuần thuận xuân luật khuất khuâng khuây quân quận quấy
 thuê thuế huệ tuệ khuếch huênh
 huýt buýt tuýp huỳnh quỳnh uỵch huých khuỵu khuỷu quỵu
 quá quả quạ quang quảng quai quay quào quách quanh
+khoảng quyển chuyển nguyện truyền huyết duyệt khuyết tuyệt huyền loạt choàng thoảng ngoạn ngoan
+khoản hoảng xoáy khoái toại ngoại xoài doanh ngoằn ngoắt choắt khoằm huấn luận tuân xuất thuật
+chuẩn khuấy khuê uy uể oải oán oanh oách ươn ươm ửng ực ỡm ạch ếch ích ình ọc ục ừng
 Điều Chính Quyết Định Ủy Ban Nhân Dân Tỉnh Thành Phố Hà Nội Đảng Cộng Sản Việt Nam
 ĐIỀU CHÍNH QUYẾT ĐỊNH ỦY BAN NHÂN DÂN TỈNH THÀNH PHỐ HÀ NỘI ĐẢNG CỘNG SẢN VIỆT NAM
 ";
