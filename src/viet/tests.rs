@@ -362,6 +362,52 @@ fn not_syllables() {
 }
 
 #[test]
+fn rare_rhymes_and_loans() {
+    for ok in [
+        "quạu", "quấc", "yểng", "giê", "giề", "tuyn", "phuy", "gen", "buýt", "voan", "boa",
+        "khuỵu", "quỵu",
+    ] {
+        assert!(is_syllable(ok), "{ok}");
+    }
+    // Labials take no glide; c/k/gh/ngh/gi take no glide either (c + glide is spelled qu).
+    for bad in [
+        "boan", "muy", "voa", "phoa", "puy", "cuya", "kuyên", "ghuya", "giuya", "cuy", "coa",
+    ] {
+        assert!(!is_syllable(bad), "{bad}");
+    }
+    // Loans that break the tone rule of stop codas stay out.
+    for bad in ["xit", "gip", "têt", "ping"] {
+        assert!(!is_syllable(bad), "{bad}");
+    }
+}
+
+/// Checks every word of Debian's `hunspell-vi` syllable list (install it with
+/// `apt-get install hunspell-vi`; run with `--ignored`). Only acronyms, multi-syllable loans and
+/// loans that break the stop-coda tone rule may be rejected.
+#[test]
+#[ignore = "needs /usr/share/hunspell/vi_VN.dic"]
+fn hunspell_vi_syllables() {
+    let Ok(dic) = std::fs::read_to_string("/usr/share/hunspell/vi_VN.dic") else {
+        return;
+    };
+    let expected_rejects: HashSet<&str> =
+        "ABC ASCII GIF HCM HK HTML HĐND JPEG LHQ PDF PNG TCVN TV \
+        Telex Tp UBND URL Unicode VIQR VISCII VN VNI basoi email gip gram internet intranet ka \
+        moay palăng ping quoàng quoạng quoắt tivi tout têt v web xit"
+            .split_whitespace()
+            .collect();
+    let mut rejected = vec![];
+    for word in dic.lines().skip(1) {
+        match Syllable::parse(word) {
+            Some(s) => assert_eq!(Syllable::parse(&s.to_string()), Some(s)),
+            None if expected_rejects.contains(word) => {}
+            None => rejected.push(word),
+        }
+    }
+    assert!(rejected.is_empty(), "{rejected:?}");
+}
+
+#[test]
 fn stop_codas_take_only_sac_and_nang() {
     for coda in ["c", "ch", "p", "t"] {
         for tone in Tone::ALL {
