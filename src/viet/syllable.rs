@@ -231,7 +231,7 @@ impl Syllable {
     ///
     /// Accepts any case, NFC or NFD, and the tone mark on any vowel letter (`hoà`, `thuỷ`,
     /// `mưá` parse as `hòa`, `thủy`, `mứa`). Rejects foreign letters (`f j w z`), stray
-    /// marks, two tone marks, a tone mark on a consonant, misspellings (`ce`, `gha`, `ky`+glide),
+    /// marks, two tone marks, a tone mark on a consonant, misspellings (`ce`, `gha`, `kuy`),
     /// and tones that cannot occur (`hòc`: stop codas take only sắc and nặng).
     ///
     /// ```

@@ -7,11 +7,15 @@
 //! - `gi` before another vowel is the onset `gi` (`gia`, `giữa`, `giếng` = `gi` + `ê` + `ng`,
 //!   the `i` of `iê` being absorbed by the onset); alone or before a consonant coda it is
 //!   onset `g` + nucleus `i` (`gì`, `gìn`).
+//!
+//! The rules are phonotactic: every syllable the tables allow is well-formed, not necessarily
+//! a word (`pâm` is allowed, `ce` and `hòc` are not). Checked against Debian's `hunspell-vi`
+//! syllable list, which they accept except for acronyms and a few loans (see the tests).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// Every onset, the empty one first. Sorted so that longer ones are tried first when parsing.
+/// Every onset, the empty one first. `p` is for loans (`pin`); `q` always takes the glide `u`.
 pub(crate) const ONSETS: &[&str] = &[
     "", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh",
     "nh", "p", "ph", "q", "r", "s", "t", "th", "tr", "v", "x",
