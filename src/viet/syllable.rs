@@ -289,8 +289,8 @@ impl Syllable {
                 return None;
             }
         }
-        // The spelling without tone, on the stack: at most 8 letters of at most 2 bytes.
-        let mut buf = [0u8; 2 * MAX_LETTERS];
+        // The spelling without tone, on the stack (room for 8 letters of any width).
+        let mut buf = [0u8; 4 * MAX_LETTERS];
         let mut len = 0;
         for (i, &(letter, mark)) in letters[..n].iter().enumerate() {
             let letter = match mark {
