@@ -50,11 +50,7 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
-            let code = if err.use_stderr() {
-                EXIT_USAGE
-            } else {
-                EXIT_OK
-            };
+            let code = if err.use_stderr() { EXIT_USAGE } else { EXIT_OK };
             let _ = err.print();
             return ExitCode::from(code);
         }

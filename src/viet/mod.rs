@@ -22,8 +22,9 @@ mod tests;
 pub use case::{Case, apply_case, case_of};
 pub use syllable::{Syllable, Tone, ToneStyle};
 
-use unicode_normalization::UnicodeNormalization;
+use std::borrow::Cow;
 use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// Removes diacritics and maps `đ`→`d`, `Đ`→`D`; other characters are kept. The result is NFC.
 ///
@@ -79,15 +80,26 @@ pub fn canonicalize(token: &str) -> String {
 /// assert_eq!(canonicalize_text("Ủy ban: hoà giải (số 12/2024)"), "Ủy ban: hòa giải (số 12/2024)");
 /// ```
 pub fn canonicalize_text(text: &str) -> String {
-    let text: String = text.nfc().collect();
+    // Most text is NFC already: check quickly instead of copying it.
+    let nfc: Cow<'_, str> = if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
+    };
+    let text = nfc.as_ref();
     let mut out = String::with_capacity(text.len());
+    // Runs are NFC slices of NFC text, so a non-syllable is copied as it is.
+    let push_run = |out: &mut String, run: &str| match Syllable::parse(run) {
+        Some(s) => out.push_str(&s.compose(ToneStyle::Old)),
+        None => out.push_str(run),
+    };
     let mut run_start = None::<usize>;
     for (i, c) in text.char_indices() {
         let in_word = c.is_alphabetic() || is_combining_mark(c);
         match (in_word, run_start) {
             (true, None) => run_start = Some(i),
             (false, Some(start)) => {
-                out.push_str(&canonicalize(&text[start..i]));
+                push_run(&mut out, &text[start..i]);
                 run_start = None;
             }
             _ => {}
@@ -97,7 +109,7 @@ pub fn canonicalize_text(text: &str) -> String {
         }
     }
     if let Some(start) = run_start {
-        out.push_str(&canonicalize(&text[start..]));
+        push_run(&mut out, &text[start..]);
     }
     out
 }

@@ -231,7 +231,7 @@ impl Syllable {
     ///
     /// Accepts any case, NFC or NFD, and the tone mark on any vowel letter (`hoà`, `thuỷ`,
     /// `mưá` parse as `hòa`, `thủy`, `mứa`). Rejects foreign letters (`f j w z`), stray
-    /// marks, two tone marks, a tone mark on a consonant, misspellings (`ce`, `gha`, `ky`+glide),
+    /// marks, two tone marks, a tone mark on a consonant, misspellings (`ce`, `gha`, `kuy`),
     /// and tones that cannot occur (`hòc`: stop codas take only sắc and nặng).
     ///
     /// ```
@@ -289,8 +289,8 @@ impl Syllable {
                 return None;
             }
         }
-        // The spelling without tone, on the stack: at most 8 letters of at most 2 bytes.
-        let mut buf = [0u8; 2 * MAX_LETTERS];
+        // The spelling without tone, on the stack (room for 8 letters of any width).
+        let mut buf = [0u8; 4 * MAX_LETTERS];
         let mut len = 0;
         for (i, &(letter, mark)) in letters[..n].iter().enumerate() {
             let letter = match mark {
@@ -585,8 +585,15 @@ impl Syllable {
     }
 }
 
+/// Writes the syllable in the old (default) style, like [`Syllable::compose`] with
+/// [`ToneStyle::Old`].
+///
+/// ```
+/// use sohoa::viet::Syllable;
+/// let s = Syllable::parse("KHOẺ").expect("a syllable");
+/// assert_eq!(format!("{s}"), "KHỎE");
+/// ```
 impl fmt::Display for Syllable {
-    /// Writes the syllable in the old (default) style.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.compose(ToneStyle::Old))
     }

@@ -7,11 +7,15 @@
 //! - `gi` before another vowel is the onset `gi` (`gia`, `giữa`, `giếng` = `gi` + `ê` + `ng`,
 //!   the `i` of `iê` being absorbed by the onset); alone or before a consonant coda it is
 //!   onset `g` + nucleus `i` (`gì`, `gìn`).
+//!
+//! The rules are phonotactic: every syllable the tables allow is well-formed, not necessarily
+//! a word (`pâm` is allowed, `ce` and `hòc` are not). Checked against Debian's `hunspell-vi`
+//! syllable list, which they accept except for acronyms and a few loans (see the tests).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// Every onset, the empty one first. Sorted so that longer ones are tried first when parsing.
+/// Every onset, the empty one first. `p` is for loans (`pin`); `q` always takes the glide `u`.
 pub(crate) const ONSETS: &[&str] = &[
     "", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh",
     "nh", "p", "ph", "q", "r", "s", "t", "th", "tr", "v", "x",
@@ -37,6 +41,9 @@ pub(crate) const STOP_CODAS: &[&str] = &["c", "ch", "p", "t"];
 
 const IE_CODAS: &[&str] = &["c", "m", "n", "ng", "p", "t", "u"];
 
+/// After `gi`, `ê` stands for `iê` and takes its codas, and also none (`giê`, `giề`).
+const GI_E_CODAS: &[&str] = &["", "c", "m", "n", "ng", "p", "t", "u"];
+
 /// Rhymes after every onset but `q`: (glide, nucleus, allowed codas).
 const RHYMES: &[(&str, &str, &[&str])] = &[
     (
@@ -58,7 +65,7 @@ const RHYMES: &[(&str, &str, &[&str])] = &[
     ("", "u", &["", "c", "m", "n", "ng", "p", "t", "i"]),
     ("", "ư", &["", "c", "m", "n", "ng", "t", "i", "u"]),
     ("", "iê", IE_CODAS),
-    ("", "yê", &["m", "n", "t", "u"]),
+    ("", "yê", &["m", "n", "ng", "t", "u"]),
     ("", "ia", &[""]),
     ("", "ua", &[""]),
     ("", "uô", &["c", "m", "n", "ng", "t", "i"]),
@@ -74,7 +81,7 @@ const RHYMES: &[(&str, &str, &[&str])] = &[
     ("o", "e", &["", "n", "t", "o"]),
     ("u", "â", &["n", "ng", "t", "y"]),
     ("u", "ê", &["", "ch", "n", "nh"]),
-    ("u", "y", &["", "ch", "nh", "p", "t", "u"]),
+    ("u", "y", &["", "ch", "n", "nh", "p", "t", "u"]),
     ("u", "ya", &[""]),
     ("u", "yê", &["n", "t"]),
     ("u", "ơ", &[""]),
@@ -83,9 +90,12 @@ const RHYMES: &[(&str, &str, &[&str])] = &[
 /// Rhymes after `qu` (onset `q`, glide `u`): (nucleus, allowed codas). `qui` is the older
 /// spelling of `quy` and is accepted as written.
 const Q_RHYMES: &[(&str, &[&str])] = &[
-    ("a", &["", "c", "ch", "n", "ng", "nh", "t", "i", "y", "o"]),
+    (
+        "a",
+        &["", "c", "ch", "n", "ng", "nh", "t", "i", "y", "o", "u"],
+    ),
     ("ă", &["c", "m", "n", "ng", "p", "t"]),
-    ("â", &["n", "ng", "t", "y"]),
+    ("â", &["c", "n", "ng", "t", "y"]),
     ("e", &["", "n", "t", "o"]),
     ("ê", &["", "ch", "n", "nh", "t", "u"]),
     ("i", &["", "ch", "n", "nh", "t"]),
@@ -99,9 +109,19 @@ const Q_RHYMES: &[(&str, &[&str])] = &[
 /// elsewhere the vowel is spelled `i`.
 const Y_ONSETS: &[&str] = &["", "h", "k", "l", "m", "s", "t", "v", "th"];
 
-/// Onsets that never take a glide: `c`/`k` + glide is spelled `qu`, and `gh`, `ngh`, `gi`,
-/// `m`, `ph` do not combine with /w/.
-const NO_GLIDE_ONSETS: &[&str] = &["c", "k", "gh", "ngh", "gi", "m", "ph"];
+/// Onsets that never take a glide: `c`/`k` + glide is spelled `qu`, `gh`, `ngh`, `gi` do not
+/// combine with /w/, and neither do the labials `b m p ph v` (except in [`LOANS`]).
+const NO_GLIDE_ONSETS: &[&str] = &["c", "k", "gh", "ngh", "gi", "b", "m", "p", "ph", "v"];
+
+/// Established loans that break an onset rule: labial + glide (`buýt`, `voan`, `phuy`, `boa`)
+/// and `g` before `e` (`gen`).
+const LOANS: &[[&str; 4]] = &[
+    ["b", "u", "y", "t"],
+    ["v", "o", "a", "n"],
+    ["ph", "u", "y", ""],
+    ["b", "o", "a", ""],
+    ["g", "", "e", "n"],
+];
 
 /// Vowel letters (lowercase, toneless): the only letters that may carry a tone mark.
 pub(crate) fn is_vowel(c: char) -> bool {
@@ -133,7 +153,7 @@ fn codas_of(onset: &str, glide: &str, nucleus: &str) -> Option<&'static [&'stati
     }
     // `giếng`, `giết`, `giễu`: the `ê` after `gi` is the diphthong `iê`, with its codas.
     if onset == "gi" && glide.is_empty() && nucleus == "ê" {
-        return Some(IE_CODAS);
+        return Some(GI_E_CODAS);
     }
     RHYMES
         .iter()
@@ -151,8 +171,12 @@ pub(crate) fn is_valid(onset: &str, glide: &str, nucleus: &str, coda: &str) -> b
 
 /// The spelling constraints between the onset and the rest.
 fn onset_fits(onset: &str, glide: &str, nucleus: &str, coda: &str) -> bool {
-    if onset == "q" {
-        return true; // Q_RHYMES already encodes what may follow `qu`.
+    // Q_RHYMES already encodes what may follow `qu`.
+    if onset == "q" || LOANS.contains(&[onset, glide, nucleus, coda]) {
+        return true;
+    }
+    if !glide.is_empty() && NO_GLIDE_ONSETS.contains(&onset) {
+        return false;
     }
     // `yê` opens a syllable (`yên`) or follows the glide (`tuyết`); after an onset it is `iê`.
     if nucleus == "yê" || nucleus == "ya" {
@@ -162,9 +186,6 @@ fn onset_fits(onset: &str, glide: &str, nucleus: &str, coda: &str) -> bool {
         return false;
     }
     if nucleus == "y" && glide.is_empty() && !Y_ONSETS.contains(&onset) {
-        return false;
-    }
-    if !glide.is_empty() && NO_GLIDE_ONSETS.contains(&onset) {
         return false;
     }
     // The front vowels decide between c/k, g/gh and ng/ngh.
