@@ -470,6 +470,18 @@ impl Context<'_> {
     }
 }
 
+/// Removes temporary files a killed run left behind (`.name.sohoa-tmp`); their documents were
+/// never recorded as finished, so this run redoes them.
+fn remove_stale_temporaries(out: &Path) {
+    for entry in walkdir::WalkDir::new(out).into_iter().flatten() {
+        if entry.file_type().is_file()
+            && entry.file_name().to_string_lossy().ends_with(".sohoa-tmp")
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Runs a batch over `inputs` and returns its report (also written to `OUT/run-report.json`).
 ///
 /// `model` is the repair model's fingerprint (part of the key that decides what is redone).
@@ -482,6 +494,7 @@ pub fn run(
 ) -> std::io::Result<RunReport> {
     let started = Instant::now();
     std::fs::create_dir_all(&options.out)?;
+    remove_stale_temporaries(&options.out);
     let manifest = Manifest::open(&options.out)?;
     let tool = ToolInfo {
         version: env!("CARGO_PKG_VERSION").into(),
