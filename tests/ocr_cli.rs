@@ -283,3 +283,17 @@ fn help_carries_an_example() {
         );
     }
 }
+
+#[test]
+fn a_page_over_the_time_limit_is_reported_not_waited_for() {
+    let file = fixture("scans/bc-tuan48.page-002.png");
+    let out = sohoa(&[
+        "ocr".as_ref(),
+        "--page-timeout".as_ref(),
+        "0".as_ref(),
+        file.as_os_str(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("page 1: OCR gave up"), "{stderr}");
+}

@@ -14,11 +14,13 @@
 //! ```
 
 pub mod command;
+mod engine;
 
 use crate::ingest::{PageContent, SourcePage, Word};
+use engine::{Engine, EngineError};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
-use tesseract::{PageSegMode, Tesseract};
+use std::time::Duration;
 use unicode_normalization::UnicodeNormalization;
 
 /// Where a page's text came from.
@@ -57,6 +59,8 @@ pub struct OcrOptions {
     pub lang: String,
     /// Folder holding `*.traineddata`; `None` uses Tesseract's default (`TESSDATA_PREFIX`).
     pub datapath: Option<String>,
+    /// Give up on a page after this long (the page is reported, the document kept).
+    pub timeout: Option<Duration>,
 }
 
 impl Default for OcrOptions {
@@ -64,9 +68,13 @@ impl Default for OcrOptions {
         OcrOptions {
             lang: "vie".into(),
             datapath: None,
+            timeout: Some(DEFAULT_PAGE_TIMEOUT),
         }
     }
 }
+
+/// Default per-page OCR time limit: a dense 300-dpi A4 page takes 2–10 s on one core.
+pub const DEFAULT_PAGE_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Why OCR failed.
 #[derive(Debug, thiserror::Error)]
@@ -79,89 +87,51 @@ pub enum Error {
         /// The language asked for.
         lang: String,
     },
+    /// The page took longer than the time limit.
+    #[error("OCR gave up after {0:?} (the page time limit)")]
+    TimedOut(Duration),
     /// Tesseract failed on the page.
     #[error("Tesseract failed: {0}")]
     Recognize(String),
 }
 
-struct Engine {
-    key: (String, Option<String>),
-    tesseract: Tesseract,
-}
-
 thread_local! {
-    static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
-}
-
-fn new_engine(options: &OcrOptions) -> Result<Tesseract, Error> {
-    let mut tesseract =
-        Tesseract::new(options.datapath.as_deref(), Some(&options.lang)).map_err(|_| {
-            Error::Init {
-                lang: options.lang.clone(),
-            }
-        })?;
-    // The library's default segmentation mode differs from the CLI's (PSM_AUTO) and costs a lot
-    // of accuracy on noisy scans.
-    tesseract.set_page_seg_mode(PageSegMode::PsmAuto);
-    // Tesseract prints progress chatter ("Detected N diacritics") and cache notes at exit on
-    // stderr; sohoa's stderr is for one line per failed file.
-    tesseract
-        .set_variable("debug_file", "/dev/null")
-        .map_err(|_| Error::Init {
-            lang: options.lang.clone(),
-        })
+    static ENGINE: RefCell<Option<((String, Option<String>), Engine)>> = const { RefCell::new(None) };
 }
 
 /// Checks that Tesseract starts with the options' language, so a missing language is reported
 /// once instead of once per page.
 pub fn check(options: &OcrOptions) -> Result<(), Error> {
-    with_engine(options, |tesseract| Ok((tesseract, ())))
-}
-
-fn with_engine<T>(
-    options: &OcrOptions,
-    work: impl FnOnce(Tesseract) -> Result<(Tesseract, T), (Option<Tesseract>, Error)>,
-) -> Result<T, Error> {
-    ENGINE.with(|cell| {
-        let key = (options.lang.clone(), options.datapath.clone());
-        let cached = cell.borrow_mut().take();
-        let tesseract = match cached {
-            Some(engine) if engine.key == key => engine.tesseract,
-            _ => new_engine(options)?,
-        };
-        match work(tesseract) {
-            Ok((tesseract, value)) => {
-                *cell.borrow_mut() = Some(Engine { key, tesseract });
-                Ok(value)
-            }
-            Err((tesseract, err)) => {
-                // A failed call may leave the engine in any state; keep it only if returned.
-                if let Some(tesseract) = tesseract {
-                    *cell.borrow_mut() = Some(Engine { key, tesseract });
-                }
-                Err(err)
-            }
-        }
-    })
+    Engine::new(options.datapath.as_deref(), &options.lang)
+        .map(drop)
+        .map_err(|_| Error::Init {
+            lang: options.lang.clone(),
+        })
 }
 
 /// Recognises a grey-scale page image and returns its text and words.
 pub fn recognize(image: &image::GrayImage, dpi: u32, options: &OcrOptions) -> Result<Page, Error> {
     let (width, height) = image.dimensions();
-    let (text, tsv) = with_engine(options, |tesseract| {
-        let tesseract = tesseract
-            .set_frame(image.as_raw(), width as i32, height as i32, 1, width as i32)
-            .map_err(|err| (None, Error::Recognize(err.to_string())))?;
-        let mut tesseract = tesseract.set_source_resolution(dpi as i32);
-        let text = match tesseract.get_text() {
-            Ok(text) => text,
-            Err(err) => return Err((Some(tesseract), Error::Recognize(err.to_string()))),
+    let key = (options.lang.clone(), options.datapath.clone());
+    let (text, tsv) = ENGINE.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.as_ref().is_none_or(|(k, _)| *k != key) {
+            let engine = Engine::new(options.datapath.as_deref(), &options.lang).map_err(|_| {
+                Error::Init {
+                    lang: options.lang.clone(),
+                }
+            })?;
+            *slot = Some((key, engine));
+        }
+        let Some((_, engine)) = slot.as_mut() else {
+            return Err(Error::Recognize("no engine".into()));
         };
-        let tsv = match tesseract.get_tsv_text(0) {
-            Ok(tsv) => tsv,
-            Err(err) => return Err((Some(tesseract), Error::Recognize(err.to_string()))),
-        };
-        Ok((tesseract, (text, tsv)))
+        engine
+            .recognize(image, dpi, options.timeout)
+            .map_err(|err| match err {
+                EngineError::TimedOut(limit) => Error::TimedOut(limit),
+                other => Error::Recognize(format!("{other:?}")),
+            })
     })?;
     let words = parse_tsv(&tsv);
     let mean_confidence = (!words.is_empty())

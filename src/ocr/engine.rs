@@ -1,0 +1,162 @@
+//! A small safe wrapper over Tesseract's C API (`tesseract-sys`), for what the `tesseract`
+//! crate does not expose: recognition with a deadline (an `ETEXT_DESC` monitor), so one
+//! pathological page cannot hold a worker forever.
+
+use std::ffi::{CStr, CString};
+use std::os::raw::c_char;
+use std::ptr::NonNull;
+use std::time::Duration;
+use tesseract_sys as sys;
+
+/// An initialised Tesseract engine. Not `Sync`: one per worker thread.
+pub(super) struct Engine {
+    api: NonNull<sys::TessBaseAPI>,
+}
+
+// The engine is used by one thread at a time; moving it between threads is fine.
+unsafe impl Send for Engine {}
+
+/// Why the engine failed.
+#[derive(Debug)]
+pub(super) enum EngineError {
+    Init,
+    Image,
+    TimedOut(Duration),
+    Recognize,
+    Output,
+}
+
+/// Owns a string Tesseract allocated, freed with `TessDeleteText`.
+struct TessText(*mut c_char);
+
+impl TessText {
+    fn to_string_lossy(&self) -> Option<String> {
+        if self.0.is_null() {
+            return None;
+        }
+        // SAFETY: non-null, NUL-terminated, allocated by Tesseract and alive until drop.
+        Some(
+            unsafe { CStr::from_ptr(self.0) }
+                .to_string_lossy()
+                .into_owned(),
+        )
+    }
+}
+
+impl Drop for TessText {
+    fn drop(&mut self) {
+        if !self.0.is_null() {
+            // SAFETY: allocated by Tesseract for the caller to free with TessDeleteText.
+            unsafe { sys::TessDeleteText(self.0) };
+        }
+    }
+}
+
+impl Engine {
+    /// Starts Tesseract with `lang` (PSM_AUTO, chatter to /dev/null).
+    pub(super) fn new(datapath: Option<&str>, lang: &str) -> Result<Engine, EngineError> {
+        let lang = CString::new(lang).map_err(|_| EngineError::Init)?;
+        let datapath = datapath
+            .map(CString::new)
+            .transpose()
+            .map_err(|_| EngineError::Init)?;
+        // SAFETY: plain constructor; a null result is handled.
+        let api = NonNull::new(unsafe { sys::TessBaseAPICreate() }).ok_or(EngineError::Init)?;
+        let engine = Engine { api };
+        // SAFETY: api is valid; the strings outlive the call.
+        let status = unsafe {
+            sys::TessBaseAPIInit3(
+                engine.api.as_ptr(),
+                datapath.as_ref().map_or(std::ptr::null(), |d| d.as_ptr()),
+                lang.as_ptr(),
+            )
+        };
+        if status != 0 {
+            return Err(EngineError::Init);
+        }
+        // The library's default segmentation mode differs from the CLI's (PSM_AUTO) and costs a
+        // lot of accuracy on noisy scans.
+        // SAFETY: api is valid and initialised.
+        unsafe {
+            sys::TessBaseAPISetPageSegMode(engine.api.as_ptr(), sys::TessPageSegMode_PSM_AUTO)
+        };
+        // Tesseract prints chatter ("Detected N diacritics") on stderr; sohoa's stderr is for
+        // one line per failed file.
+        engine.set_variable("debug_file", "/dev/null")?;
+        Ok(engine)
+    }
+
+    fn set_variable(&self, name: &str, value: &str) -> Result<(), EngineError> {
+        let name = CString::new(name).map_err(|_| EngineError::Init)?;
+        let value = CString::new(value).map_err(|_| EngineError::Init)?;
+        // SAFETY: api is valid; the strings outlive the call.
+        let ok = unsafe {
+            sys::TessBaseAPISetVariable(self.api.as_ptr(), name.as_ptr(), value.as_ptr())
+        };
+        if ok == 0 {
+            Err(EngineError::Init)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Recognises an 8-bit grey image and returns (text, TSV), giving up after `deadline`.
+    pub(super) fn recognize(
+        &mut self,
+        image: &image::GrayImage,
+        dpi: u32,
+        deadline: Option<Duration>,
+    ) -> Result<(String, String), EngineError> {
+        let (width, height) = image.dimensions();
+        let (w, h) = (
+            i32::try_from(width).map_err(|_| EngineError::Image)?,
+            i32::try_from(height).map_err(|_| EngineError::Image)?,
+        );
+        if w == 0 || h == 0 || image.as_raw().len() < width as usize * height as usize {
+            return Err(EngineError::Image);
+        }
+        let api = self.api.as_ptr();
+        // SAFETY: the buffer holds w*h bytes, one byte per pixel, w bytes per line; Tesseract
+        // copies it into its own Pix before SetImage returns.
+        unsafe {
+            sys::TessBaseAPISetImage(api, image.as_raw().as_ptr(), w, h, 1, w);
+            sys::TessBaseAPISetSourceResolution(api, dpi.clamp(70, 2400) as i32);
+        }
+        // SAFETY: the monitor is created, used for this call only and deleted below.
+        let status = unsafe {
+            let monitor = sys::TessMonitorCreate();
+            if let Some(limit) = deadline {
+                let ms = i32::try_from(limit.as_millis()).unwrap_or(i32::MAX);
+                sys::TessMonitorSetDeadlineMSecs(monitor, ms);
+            }
+            let status = sys::TessBaseAPIRecognize(api, monitor);
+            sys::TessMonitorDelete(monitor);
+            status
+        };
+        if status != 0 {
+            // SAFETY: api is valid; clearing drops the half-done page.
+            unsafe { sys::TessBaseAPIClear(api) };
+            return Err(match deadline {
+                Some(limit) => EngineError::TimedOut(limit),
+                None => EngineError::Recognize,
+            });
+        }
+        // SAFETY: api is valid and holds a recognised page.
+        let text = TessText(unsafe { sys::TessBaseAPIGetUTF8Text(api) });
+        let tsv = TessText(unsafe { sys::TessBaseAPIGetTsvText(api, 0) });
+        let result = match (text.to_string_lossy(), tsv.to_string_lossy()) {
+            (Some(text), Some(tsv)) => Ok((text, tsv)),
+            _ => Err(EngineError::Output),
+        };
+        // SAFETY: api is valid; free the page's results now rather than at the next image.
+        unsafe { sys::TessBaseAPIClear(api) };
+        result
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        // SAFETY: api was created by TessBaseAPICreate and is deleted once.
+        unsafe { sys::TessBaseAPIDelete(self.api.as_ptr()) };
+    }
+}
