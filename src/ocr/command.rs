@@ -28,7 +28,7 @@ pub struct OcrArgs {
     /// Password for encrypted PDFs.
     #[arg(long)]
     pub password: Option<String>,
-    /// Give up on a page after this many seconds (the page is reported, the rest kept).
+    /// Give up on a page after this many seconds (the page is reported, the rest kept); 0: no limit.
     #[arg(long, default_value_t = crate::ocr::DEFAULT_PAGE_TIMEOUT.as_secs(), value_name = "SECONDS")]
     pub page_timeout: u64,
     /// Worker threads (pages are OCR'd in parallel); default: the number of cores.
@@ -56,7 +56,7 @@ pub fn run(args: &OcrArgs) -> anyhow::Result<bool> {
     let options = OcrOptions {
         lang: args.lang.clone(),
         datapath: None,
-        timeout: Some(std::time::Duration::from_secs(args.page_timeout)),
+        timeout: (args.page_timeout > 0).then(|| std::time::Duration::from_secs(args.page_timeout)),
     };
     super::check(&options)?;
     let limits = Limits::default();

@@ -37,7 +37,7 @@ pub struct RunArgs {
     /// Password for encrypted PDFs.
     #[arg(long)]
     pub password: Option<String>,
-    /// Give up on a page after this many seconds (the page is reported, the rest kept).
+    /// Give up on a page after this many seconds (the page is reported, the rest kept); 0: no limit.
     #[arg(long, default_value_t = crate::ocr::DEFAULT_PAGE_TIMEOUT.as_secs(), value_name = "SECONDS")]
     pub page_timeout: u64,
     /// Keep the OCR text as it is (no diacritic/OCR repair).
@@ -111,7 +111,7 @@ pub fn run_command(args: &RunArgs) -> ExitCode {
     let ocr = OcrOptions {
         lang: args.lang.clone(),
         datapath: None,
-        timeout: Some(std::time::Duration::from_secs(args.page_timeout)),
+        timeout: (args.page_timeout > 0).then(|| std::time::Duration::from_secs(args.page_timeout)),
     };
     if let Err(err) = crate::ocr::check(&ocr) {
         eprintln!("sohoa: {err}");
