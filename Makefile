@@ -16,12 +16,14 @@ build: setup
 
 ## Run the main job on the bundled fixtures and say where the output is.
 demo: build
-	@mkdir -p $(DEMO_OUT)
-	@for f in fixtures/scans/*; do \
-	  name=$$(basename "$$f"); \
-	  $(BIN) ocr "$$f" > "$(DEMO_OUT)/$$name.txt" && echo "ocr  $$f -> $(DEMO_OUT)/$$name.txt"; \
-	done
-	@echo "demo output: $(DEMO_OUT)/"
+	@rm -rf $(DEMO_OUT)
+	$(BIN) run fixtures/scans fixtures/legacy-ocr --out $(DEMO_OUT) --pdf --progress none
+	@echo "demo output: $(DEMO_OUT)/ (one .json record, .txt text and .searchable.pdf per document; run-report.json)"
+
+## Rebuild the repair model from the public corpora in ../shared/corpus (see dictionaries/PROVENANCE.md).
+model: build
+	@test -d $(SHARED)/corpus || { echo "model: needs the corpora in $(SHARED)/corpus"; exit 1; }
+	sh scripts/build_model.sh $(BIN) $(SHARED)/corpus dictionaries
 
 ## Run every test (unit, CLI end to end, doc tests) with the release profile the demo uses.
 test: setup

@@ -13,7 +13,7 @@ APT_PACKAGES=(
   # tools: python for the scorers and the PDFium download, xz for corpora, fonts for test scans
   python3 python3-pip xz-utils fonts-liberation2
   # the browser end-to-end test of `sohoa serve`
-  chromium
+  chromium chromium-driver
 )
 
 as_root() {
