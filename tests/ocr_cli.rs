@@ -42,7 +42,7 @@ fn ocr_json(file: &Path) -> serde_json::Value {
 
 #[test]
 fn office_scan_reaches_the_accuracy_floor() {
-    let reference = std::fs::read_to_string(fixture("scans/bc-42-head.office.lines.txt")).unwrap();
+    let reference = std::fs::read_to_string(fixture("printed/bc-42-head.office.lines.txt")).unwrap();
     let text = ocr_text(&fixture("scans/bc-42-head.office.pdf"));
     let accuracy = syllable_accuracy(&reference, &text);
     assert!(
@@ -53,7 +53,7 @@ fn office_scan_reaches_the_accuracy_floor() {
 
 #[test]
 fn poor_scan_reaches_the_accuracy_floor() {
-    let reference = std::fs::read_to_string(fixture("scans/bc-42-head.poor.lines.txt")).unwrap();
+    let reference = std::fs::read_to_string(fixture("printed/bc-42-head.poor.lines.txt")).unwrap();
     let text = ocr_text(&fixture("scans/bc-42-head.poor.pdf"));
     let accuracy = syllable_accuracy(&reference, &text);
     assert!(
@@ -79,7 +79,7 @@ fn born_digital_pdf_is_read_from_its_text_layer_not_ocrd() {
     }
     let text = ocr_text(&file);
     let printed =
-        std::fs::read_to_string(fixture("scans/bc-tuan48.born-digital.lines.txt")).unwrap();
+        std::fs::read_to_string(fixture("printed/bc-tuan48.born-digital.lines.txt")).unwrap();
     // The layer's text equals the printed text, token for token. (The PDF maker cut the long
     // URLs at the margin, so those lines are compared without them.)
     let without_urls = |t: &str| {
@@ -110,7 +110,7 @@ fn multipage_tiff_gives_one_page_each_with_words_and_boxes() {
     let pages = json["pages"].as_array().expect("pages");
     assert_eq!(pages.len(), 2);
     let reference =
-        std::fs::read_to_string(fixture("scans/bc-tuan48.born-digital.lines.txt")).unwrap();
+        std::fs::read_to_string(fixture("printed/bc-tuan48.born-digital.lines.txt")).unwrap();
     let known: std::collections::HashSet<String> =
         sohoa::score::tokens(&reference).into_iter().collect();
     for page in pages {
