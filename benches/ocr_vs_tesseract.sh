@@ -11,14 +11,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-ocr}; shift || true
 files=("$@")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 if [ ${#files[@]} -eq 0 ]; then
-  files=(../shared/fixtures/scans/bc-42-btgdvtu-2025.office.pdf ../shared/fixtures/scans/kh-03-du-hongbang-2025.poor.pdf ../shared/fixtures/scans/bc-tuan48-btgdvtu-2025.clean.tif)
+  # 30 scanned pages: the dev office (4 pages) and poor (11 pages) scans, twice, in one PDF.
+  python3 - "$work/30-pages.pdf" <<'PY'
+import sys, pypdfium2 as pdfium
+out = pdfium.PdfDocument.new()
+for _ in range(2):
+    for f in ("../shared/fixtures/scans/bc-42-btgdvtu-2025.office.pdf", "../shared/fixtures/scans/kh-03-du-hongbang-2025.poor.pdf"):
+        out.import_pages(pdfium.PdfDocument(f))
+out.save(sys.argv[1])
+PY
+  files=("$work/30-pages.pdf")
 fi
 bin=target/release/sohoa
 [ -x "$bin" ] || cargo build --release --quiet
 cores=$(nproc)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 python3 - "$work" "${files[@]}" <<'PY'
 import sys, pypdfium2 as pdfium
 from PIL import Image, ImageSequence
@@ -40,7 +49,7 @@ ls "$work"/*.png | OMP_THREAD_LIMIT=1 xargs -P "$cores" -I{} sh -c 'tesseract "$
 t1=$(date +%s.%N)
 if [ "$mode" = run ]; then
   rm -rf "$work/out"
-  "$bin" run --quiet --jobs "$cores" --out "$work/out" "${files[@]}" || true
+  "$bin" run --quiet --progress none --jobs "$cores" --out "$work/out" "${files[@]}" || true
 else
   "$bin" ocr --jobs "$cores" "${files[@]}" >/dev/null || true
 fi

@@ -76,6 +76,18 @@ pub fn discover(inputs: &[PathBuf], out_dir: &Path) -> (Vec<Input>, Vec<(PathBuf
             }
         }
     }
+    // Two inputs with the same name (a.pdf from two folders given as files) must not share
+    // outputs: later ones get a numbered suffix.
+    let mut seen = std::collections::HashSet::new();
+    for input in &mut found {
+        if !seen.insert(input.rel.clone()) {
+            let mut n = 2;
+            while !seen.insert(format!("{}~{n}", input.rel)) {
+                n += 1;
+            }
+            input.rel = format!("{}~{n}", input.rel);
+        }
+    }
     (found, unreadable)
 }
 
@@ -103,6 +115,9 @@ mod tests {
         assert_eq!(bad.len(), 1);
         let (found, _) = discover(&[dir.join("a")], &dir.join("a/out"));
         assert_eq!(found[0].rel, "sub/y.tif");
+        let (found, _) = discover(&[dir.join("a/x.pdf"), dir.join("a/x.pdf")], &dir.join("out"));
+        let rels: Vec<_> = found.iter().map(|i| i.rel.as_str()).collect();
+        assert_eq!(rels, ["x.pdf", "x.pdf~2"]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
