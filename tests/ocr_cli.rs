@@ -42,7 +42,8 @@ fn ocr_json(file: &Path) -> serde_json::Value {
 
 #[test]
 fn office_scan_reaches_the_accuracy_floor() {
-    let reference = std::fs::read_to_string(fixture("printed/bc-42-head.office.lines.txt")).unwrap();
+    let reference =
+        std::fs::read_to_string(fixture("printed/bc-42-head.office.lines.txt")).unwrap();
     let text = ocr_text(&fixture("scans/bc-42-head.office.pdf"));
     let accuracy = syllable_accuracy(&reference, &text);
     assert!(

@@ -115,7 +115,10 @@ mod tests {
         assert_eq!(bad.len(), 1);
         let (found, _) = discover(&[dir.join("a")], &dir.join("a/out"));
         assert_eq!(found[0].rel, "sub/y.tif");
-        let (found, _) = discover(&[dir.join("a/x.pdf"), dir.join("a/x.pdf")], &dir.join("out"));
+        let (found, _) = discover(
+            &[dir.join("a/x.pdf"), dir.join("a/x.pdf")],
+            &dir.join("out"),
+        );
         let rels: Vec<_> = found.iter().map(|i| i.rel.as_str()).collect();
         assert_eq!(rels, ["x.pdf", "x.pdf~2"]);
         std::fs::remove_dir_all(&dir).unwrap();

@@ -193,7 +193,77 @@ pub fn repaired_lines(words: &[Word], repaired: &str) -> Vec<(Vec<Word>, String)
         .collect()
 }
 
-fn layout_for(pages: &[PageRecord]) -> Vec<LayoutLine> {
+/// Reads one page: its text layer or OCR, then repair. A failure is kept in the page's `error`.
+pub fn read_page(
+    doc: &Document,
+    index: u32,
+    force_ocr: bool,
+    ocr_options: &OcrOptions,
+    repairer: Option<&Repairer>,
+) -> PageRecord {
+    let number = index + 1;
+    let result = doc
+        .page(index, &PageOptions { force_ocr })
+        .map_err(|e| e.to_string())
+        .and_then(|source| ocr::page_text(source, ocr_options).map_err(|e| e.to_string()));
+    match result {
+        Ok(page) => {
+            let mut warnings = Vec::new();
+            let text = repair_text(repairer, &page.text, &mut warnings);
+            let source = match page.source {
+                TextSource::Ocr => "ocr",
+                TextSource::TextLayer => "text_layer",
+            };
+            PageRecord {
+                number,
+                source: Some(source.into()),
+                width: page.width,
+                height: page.height,
+                text_raw: page.text,
+                text,
+                words: page.words,
+                mean_confidence: page.mean_confidence,
+                error: None,
+            }
+        }
+        Err(reason) => PageRecord {
+            number,
+            error: Some(reason),
+            ..PageRecord::default()
+        },
+    }
+}
+
+/// Reads every page of a document in the current rayon pool (pages in parallel), calling
+/// `on_page` after each; once `stop` is set, the remaining pages are marked interrupted.
+pub fn read_pages(
+    doc: &Document,
+    force_ocr: bool,
+    ocr_options: &OcrOptions,
+    repairer: Option<&Repairer>,
+    stop: &AtomicBool,
+    on_page: &(dyn Fn() + Sync),
+) -> Vec<PageRecord> {
+    (0..doc.page_count())
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|i| {
+            if stop.load(Ordering::Relaxed) {
+                return PageRecord {
+                    number: i + 1,
+                    error: Some("interrupted".into()),
+                    ..PageRecord::default()
+                };
+            }
+            let page = read_page(doc, i, force_ocr, ocr_options, repairer);
+            on_page();
+            page
+        })
+        .collect()
+}
+
+/// The lines of OCR'd pages with their boxes and repaired text, for extraction by position.
+pub fn layout_for(pages: &[PageRecord]) -> Vec<LayoutLine> {
     let mut layout = Vec::new();
     for page in pages.iter().filter(|p| !p.words.is_empty()) {
         for (words, text) in repaired_lines(&page.words, &page.text) {
@@ -257,48 +327,6 @@ impl Context<'_> {
         }
     }
 
-    fn scan_page(&self, doc: &Document, index: u32) -> PageRecord {
-        let number = index + 1;
-        let page_options = PageOptions {
-            force_ocr: self.options.force_ocr,
-        };
-        let result = doc
-            .page(index, &page_options)
-            .map_err(|e| e.to_string())
-            .and_then(|source| {
-                ocr::page_text(source, &self.options.ocr).map_err(|e| e.to_string())
-            });
-        self.progress.page_done();
-        match result {
-            Ok(page) => {
-                let mut warnings = Vec::new();
-                let text = repair_text(self.repairer, &page.text, &mut warnings);
-                PageRecord {
-                    number,
-                    source: Some(
-                        match page.source {
-                            TextSource::Ocr => "ocr",
-                            TextSource::TextLayer => "text_layer",
-                        }
-                        .into(),
-                    ),
-                    width: page.width,
-                    height: page.height,
-                    text_raw: page.text,
-                    text,
-                    words: page.words,
-                    mean_confidence: page.mean_confidence,
-                    error: None,
-                }
-            }
-            Err(reason) => PageRecord {
-                number,
-                error: Some(reason),
-                ..PageRecord::default()
-            },
-        }
-    }
-
     fn process(&self, job: &Job) {
         if self.interrupted.load(Ordering::Relaxed) {
             return;
@@ -352,20 +380,14 @@ impl Context<'_> {
                     }
                 };
                 let t = Instant::now();
-                let pages: Vec<PageRecord> = (0..doc.page_count())
-                    .into_par_iter()
-                    .with_max_len(1)
-                    .map(|i| {
-                        if self.interrupted.load(Ordering::Relaxed) {
-                            return PageRecord {
-                                number: i + 1,
-                                error: Some("interrupted".into()),
-                                ..PageRecord::default()
-                            };
-                        }
-                        self.scan_page(&doc, i)
-                    })
-                    .collect();
+                let pages = read_pages(
+                    &doc,
+                    self.options.force_ocr,
+                    &self.options.ocr,
+                    self.repairer,
+                    self.interrupted,
+                    &|| self.progress.page_done(),
+                );
                 timing.ocr = t.elapsed().as_millis() as u64;
                 let kind = serde_json::to_value(doc.kind())
                     .ok()
