@@ -72,9 +72,31 @@ fn pdfium() -> Result<&'static Pdfium, Error> {
         .map_err(|hint| Error::PdfiumMissing(hint.clone()))
 }
 
+/// A PDF input. The document is opened again for every page rather than kept open: PDFium keeps
+/// every object it has parsed (page images included) until the document is closed, so a
+/// 500-page scan held open grows by each page's image; reopening costs a few milliseconds.
 pub(super) struct PdfSource {
-    document: PdfDocument<'static>,
+    path: PathBuf,
+    password: Option<String>,
+    page_count: u32,
     limits: Limits,
+}
+
+fn load(path: &Path, password: Option<&str>) -> Result<PdfDocument<'static>, Error> {
+    pdfium()?
+        .load_pdf_from_file(path, password)
+        .map_err(|err| match err {
+            PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::PasswordError) => {
+                Error::Encrypted
+            }
+            PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::FileError) => {
+                Error::Io(std::io::Error::other("PDFium could not read the file"))
+            }
+            PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::SecurityError) => {
+                Error::Encrypted
+            }
+            other => Error::BadPdf(format!("{other:?}")),
+        })
 }
 
 impl PdfSource {
@@ -83,36 +105,28 @@ impl PdfSource {
         password: Option<&str>,
         limits: Limits,
     ) -> Result<PdfSource, Error> {
-        let document = pdfium()?
-            .load_pdf_from_file(path, password)
-            .map_err(|err| match err {
-                PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::PasswordError) => {
-                    Error::Encrypted
-                }
-                PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::FileError) => {
-                    Error::Io(std::io::Error::other("PDFium could not read the file"))
-                }
-                PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::SecurityError) => {
-                    Error::Encrypted
-                }
-                other => Error::BadPdf(format!("{other:?}")),
-            })?;
-        let pages = document.pages().len();
-        if pages == 0 {
+        let document = load(path, password)?;
+        let page_count = u32::try_from(document.pages().len()).unwrap_or(0);
+        if page_count == 0 {
             return Err(Error::BadPdf("no pages".into()));
         }
-        Ok(PdfSource { document, limits })
+        Ok(PdfSource {
+            path: path.to_path_buf(),
+            password: password.map(str::to_string),
+            page_count,
+            limits,
+        })
     }
 
     pub(super) fn page_count(&self) -> u32 {
-        u32::try_from(self.document.pages().len()).unwrap_or(0)
+        self.page_count
     }
 
     pub(super) fn page(&self, index: u32, options: &PageOptions) -> Result<PageContent, Error> {
         let number = index + 1;
         let index = PdfPageIndex::try_from(index).map_err(|_| Error::NoSuchPage(number))?;
-        let page = self
-            .document
+        let document = load(&self.path, self.password.as_deref())?;
+        let page = document
             .pages()
             .get(index)
             .map_err(|err| Error::BadPdf(format!("page {}: {err:?}", index + 1)))?;
