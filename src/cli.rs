@@ -25,7 +25,14 @@ struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-enum Command {}
+enum Command {
+    /// Index a `sohoa run` output folder for search (incremental).
+    #[cfg(feature = "search")]
+    Index(crate::search::index::IndexArgs),
+    /// Search the index: words with or without diacritics, "phrases", filters.
+    #[cfg(feature = "search")]
+    Search(crate::search::query::SearchArgs),
+}
 
 /// Parses the process arguments, runs the subcommand and returns the exit status.
 pub fn main() -> ExitCode {
@@ -37,5 +44,10 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match cli.command {}
+    match cli.command {
+        #[cfg(feature = "search")]
+        Command::Index(args) => ExitCode::from(crate::search::index::run(args)),
+        #[cfg(feature = "search")]
+        Command::Search(args) => ExitCode::from(crate::search::query::run(args)),
+    }
 }

@@ -19,4 +19,6 @@
 //! default; without them the text stages (viet, lm, repair, extract) build with pure Rust only.
 
 pub mod cli;
+#[cfg(feature = "search")]
+pub mod search;
 pub mod viet;
