@@ -27,6 +27,7 @@ pub mod index;
 pub mod query;
 pub mod record;
 pub mod schema;
+pub mod synth;
 // serve: next
 pub mod tokenize;
 
