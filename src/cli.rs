@@ -32,6 +32,9 @@ enum Command {
     /// Search the index: words with or without diacritics, "phrases", filters.
     #[cfg(feature = "search")]
     Search(crate::search::query::SearchArgs),
+    /// Serve a local web UI over the index (http://127.0.0.1:8080/).
+    #[cfg(feature = "search")]
+    Serve(crate::search::serve::ServeArgs),
 }
 
 /// Parses the process arguments, runs the subcommand and returns the exit status.
@@ -49,5 +52,7 @@ pub fn main() -> ExitCode {
         Command::Index(args) => ExitCode::from(crate::search::index::run(args)),
         #[cfg(feature = "search")]
         Command::Search(args) => ExitCode::from(crate::search::query::run(args)),
+        #[cfg(feature = "search")]
+        Command::Serve(args) => ExitCode::from(crate::search::serve::run(args)),
     }
 }

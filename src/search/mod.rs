@@ -23,12 +23,13 @@
 //! # Ok::<(), sohoa::search::Error>(())
 //! ```
 
+pub mod diff;
 pub mod index;
 pub mod query;
 pub mod record;
 pub mod schema;
+pub mod serve;
 pub mod synth;
-// serve: next
 pub mod tokenize;
 
 use std::path::PathBuf;
