@@ -607,6 +607,42 @@ const META_LABELS: [(&str, &str); 15] = [
     ("warnings", "Cảnh báo"),
 ];
 
+/// A metadata field as HTML: the known shapes of the gold schema read naturally, anything
+/// else generically.
+fn field_html(key: &str, v: &Value) -> String {
+    let s = |k: &str| v.get(k).and_then(Value::as_str).map(esc);
+    match key {
+        "system" => v
+            .as_str()
+            .map_or_else(|| value_html(v), |s| esc(&label_of("system", s))),
+        "doc_type" if v.is_object() => match (s("name"), s("code")) {
+            (Some(name), Some(code)) => format!("{name} ({code})"),
+            (Some(name), None) => name,
+            _ => value_html(v),
+        },
+        "issuer" if v.is_object() => match (s("name"), s("parent")) {
+            (Some(name), Some(parent)) => format!("{name}<br><span class=\"k\">thuộc</span> {parent}"),
+            (Some(name), None) => name,
+            _ => value_html(v),
+        },
+        "reporting_period" if v.is_object() => {
+            let n = |k: &str| v.get(k).and_then(Value::as_u64);
+            let mut out = String::new();
+            if let Some(week) = n("week") {
+                let _ = write!(out, "Tuần {week} ");
+            }
+            if let Some(year) = n("year") {
+                let _ = write!(out, "năm {year} ");
+            }
+            if let (Some(from), Some(to)) = (s("from"), s("to")) {
+                let _ = write!(out, "({from} → {to})");
+            }
+            if out.is_empty() { value_html(v) } else { out }
+        }
+        _ => value_html(v),
+    }
+}
+
 /// A JSON value as HTML.
 fn value_html(v: &Value) -> String {
     match v {
@@ -782,18 +818,10 @@ async fn doc_page(
             s.map(Value::String)
         });
         if let Some(value) = value {
-            let value = if key == "system" {
-                match value.as_str() {
-                    Some(s) => Value::String(label_of("system", s)),
-                    None => value,
-                }
-            } else {
-                value
-            };
             let _ = write!(
                 body,
                 "<tr data-key=\"{key}\"><th>{label}</th><td>{}</td></tr>",
-                value_html(&value)
+                field_html(key, &value)
             );
         }
     }
