@@ -106,21 +106,46 @@ impl Answer {
 
 /// Sends raw request-target bytes (possibly invalid UTF-8) with GET; reads the whole answer.
 pub fn get_raw(addr: SocketAddr, target: &[u8]) -> Answer {
+    request(addr, "GET", target, None)
+}
+
+/// Sends one request (`body`: JSON) and reads the whole answer.
+pub fn request(addr: SocketAddr, method: &str, target: &[u8], body: Option<&str>) -> Answer {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
+        .set_read_timeout(Some(Duration::from_secs(60)))
         .expect("timeout");
-    let mut request = b"GET ".to_vec();
+    let mut request = format!("{method} ").into_bytes();
     request.extend_from_slice(target);
-    request.extend_from_slice(b" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    request.extend_from_slice(b" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+    if let Some(body) = body {
+        request.extend_from_slice(
+            format!(
+                "Content-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\n",
+                body.len()
+            )
+            .as_bytes(),
+        );
+    }
+    request.extend_from_slice(b"\r\n");
+    if let Some(body) = body {
+        request.extend_from_slice(body.as_bytes());
+    }
     // The server may answer and close before reading a huge request: ignore write errors.
     let _ = stream.write_all(&request);
+    // Read the head, then the body by Content-Length or chunks (a peer may keep the
+    // connection open despite `Connection: close`), else to the end.
     let mut raw = Vec::new();
-    let _ = stream.read_to_end(&mut raw);
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("no HTTP answer: {:?}", String::from_utf8_lossy(&raw)));
+    let mut buf = [0u8; 16 * 1024];
+    let split = loop {
+        if let Some(i) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i;
+        }
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => panic!("no HTTP answer: {:?}", String::from_utf8_lossy(&raw)),
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+        }
+    };
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut body = raw[split + 4..].to_vec();
     let status = head
@@ -129,10 +154,27 @@ pub fn get_raw(addr: SocketAddr, target: &[u8]) -> Answer {
         .and_then(|s| s.parse().ok())
         .expect("status");
     let (_, headers) = head.split_once("\r\n").unwrap_or((&head, ""));
-    if headers
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
+    let lower = headers.to_ascii_lowercase();
+    let length = lower.lines().find_map(|l| {
+        l.strip_prefix("content-length:")
+            .and_then(|v| v.trim().parse::<usize>().ok())
+    });
+    let chunked = lower.contains("transfer-encoding: chunked");
+    loop {
+        let done = match length {
+            Some(n) => body.len() >= n,
+            None if chunked => body.ends_with(b"0\r\n\r\n"),
+            None => false,
+        };
+        if done {
+            break;
+        }
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => body.extend_from_slice(&buf[..n]),
+        }
+    }
+    if chunked {
         body = dechunk(&body);
     }
     Answer {
