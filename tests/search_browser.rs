@@ -71,9 +71,8 @@ impl Driver {
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         let body = body.map(|b| b.to_string());
         let answer: Answer = request(self.addr, method, path.as_bytes(), body.as_deref());
-        let value: Value = serde_json::from_slice(&answer.body).unwrap_or_else(|_| {
-            panic!("{method} {path}: not JSON: {}", answer.text())
-        });
+        let value: Value = serde_json::from_slice(&answer.body)
+            .unwrap_or_else(|_| panic!("{method} {path}: not JSON: {}", answer.text()));
         assert!(
             answer.status == 200,
             "{method} {path}: HTTP {}: {value}",
@@ -146,7 +145,11 @@ impl Session<'_> {
             .to_owned()
     }
     fn click(&self, element: &str) {
-        self.cmd("POST", &format!("/element/{element}/click"), Some(json!({})));
+        self.cmd(
+            "POST",
+            &format!("/element/{element}/click"),
+            Some(json!({})),
+        );
     }
     fn type_into(&self, element: &str, text: &str) {
         self.cmd(
@@ -224,8 +227,10 @@ fn search_without_diacritics_then_open_the_document_in_chromium() {
             std::env::var("SOHOA_REQUIRE_BROWSER").as_deref() != Ok("1"),
             "{message}, and SOHOA_REQUIRE_BROWSER=1"
         );
-        eprintln!("{message}");
-        println!("{message}");
+        // Written to the stderr handle directly, past the test harness's output capture, so the
+        // skip shows in a plain `cargo test` run.
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "{message}");
         return;
     };
     let chromedriver = program("CHROMEDRIVER", "/usr/bin/chromedriver").unwrap_or_else(|| {
@@ -285,7 +290,10 @@ fn search_without_diacritics_then_open_the_document_in_chromium() {
         "Kế hoạch: thực hiện Phong trào “Bình dân học vụ số”"
     );
     let first_meta = session.text(&session.find("li.hit:first-child .meta"));
-    assert!(first_meta.starts_with("03-KH/ĐU · 2025-07-15"), "{first_meta}");
+    assert!(
+        first_meta.starts_with("03-KH/ĐU · 2025-07-15"),
+        "{first_meta}"
+    );
     // The snippet marks the words found, with their diacritics.
     let marks: Vec<String> = session
         .find_all("li.hit:first-child mark")
@@ -300,9 +308,7 @@ fn search_without_diacritics_then_open_the_document_in_chromium() {
     // Open it: the metadata table.
     session.click(&session.find("li.hit:first-child a.title"));
     session.wait_for_url("/doc?path=");
-    let cell = |key: &str| {
-        session.text(&session.find(&format!("#metadata tr[data-key={key}] td")))
-    };
+    let cell = |key: &str| session.text(&session.find(&format!("#metadata tr[data-key={key}] td")));
     assert_eq!(cell("reference"), "03-KH/ĐU");
     assert_eq!(cell("issued_date"), "2025-07-15");
     assert!(cell("issuer").starts_with("Đảng ủy phường Hồng Bàng"));

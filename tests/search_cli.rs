@@ -16,7 +16,11 @@ fn index_then_search_from_the_command_line() {
         std::fs::copy(fixtures.join(name), dir.path().join(name)).expect("copy");
     }
     let out = sohoa().arg("index").arg(dir.path()).output().expect("run");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("2 documents: 2 added"), "{stdout}");
 
@@ -30,11 +34,22 @@ fn index_then_search_from_the_command_line() {
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.starts_with("1 document found"), "{stdout}");
-    assert!(stdout.contains("03-KH/ĐU · 2025-07-15 · Đảng ủy phường Hồng Bàng"), "{stdout}");
+    assert!(
+        stdout.contains("03-KH/ĐU · 2025-07-15 · Đảng ủy phường Hồng Bàng"),
+        "{stdout}"
+    );
     assert!(stdout.contains("**Hồng** **Bàng**"), "{stdout}");
 
     let out = sohoa()
-        .args(["search", "--json", "--type", "bc", "--from", "2025-07-01", "--index"])
+        .args([
+            "search",
+            "--json",
+            "--type",
+            "bc",
+            "--from",
+            "2025-07-01",
+            "--index",
+        ])
         .arg(&index)
         .arg("\"binh dan hoc vu so\"")
         .output()

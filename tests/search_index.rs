@@ -112,8 +112,16 @@ fn exact_diacritic_match_ranks_first() {
     // Same length and shape: only the tone mark differs.
     let a = "Báo cáo của tỉnh về tình hình chuyển đổi số trong tháng bảy";
     let b = "Báo cáo của tính về tình hình chuyển đổi số trong tháng bảy";
-    fs::write(dir.path().join("a.json"), simple_record(a, "Báo cáo", "2025-07-01")).unwrap();
-    fs::write(dir.path().join("b.json"), simple_record(b, "Báo cáo", "2025-07-01")).unwrap();
+    fs::write(
+        dir.path().join("a.json"),
+        simple_record(a, "Báo cáo", "2025-07-01"),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("b.json"),
+        simple_record(b, "Báo cáo", "2025-07-01"),
+    )
+    .unwrap();
     index_dir(dir.path(), None).expect("index");
     let s = searcher(dir.path());
 
@@ -166,7 +174,11 @@ fn filters_and_facets() {
         [BC42],
         "to is inclusive"
     );
-    assert_eq!(with(&|r| r.year = Some(2025)).total, 3, "year of the period");
+    assert_eq!(
+        with(&|r| r.year = Some(2025)).total,
+        3,
+        "year of the period"
+    );
     assert_eq!(with(&|r| r.system = Some("party".into())).total, 3);
     assert_eq!(with(&|r| r.system = Some("state".into())).total, 0);
     let bad = s.search(&Request {
@@ -206,7 +218,12 @@ fn results_carry_the_metadata() {
         Some("Ban Tuyên giáo và Dân vận Tỉnh ủy")
     );
     assert_eq!(d.doc_type.as_deref(), Some("Báo cáo"));
-    assert!(d.title.as_deref().unwrap_or("").starts_with("Tình hình triển khai"));
+    assert!(
+        d.title
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("Tình hình triển khai")
+    );
     assert_eq!(d.place.as_deref(), Some("Thanh Hóa"));
     assert!(!r.hits[0].snippet.highlights.is_empty());
 }
@@ -227,17 +244,31 @@ fn reindexing_is_incremental() {
     write("sub/c.json", "tỉnh Thanh Hóa");
     fs::write(dir.path().join("run-report.json"), r#"{"done": 3}"#).unwrap();
     let first = index_dir(dir.path(), None).expect("index");
-    assert_eq!((first.added, first.ignored, first.total), (3, 1, 3), "{first}");
+    assert_eq!(
+        (first.added, first.ignored, first.total),
+        (3, 1, 3),
+        "{first}"
+    );
 
     let again = index_dir(dir.path(), None).expect("index");
-    assert_eq!((again.added, again.updated, again.unchanged), (0, 0, 3), "{again}");
+    assert_eq!(
+        (again.added, again.updated, again.unchanged),
+        (0, 0, 3),
+        "{again}"
+    );
 
     write("b.json", "xã Quảng Phú mới");
     fs::remove_file(dir.path().join("sub/c.json")).unwrap();
     write("d.json", "thành phố Hải Phòng");
     let third = index_dir(dir.path(), None).expect("index");
     assert_eq!(
-        (third.added, third.updated, third.removed, third.unchanged, third.total),
+        (
+            third.added,
+            third.updated,
+            third.removed,
+            third.unchanged,
+            third.total
+        ),
         (1, 1, 1, 1, 3),
         "{third}"
     );

@@ -21,17 +21,33 @@ fn pages_files_and_hostile_requests() {
     assert!(page.header("content-security-policy").is_some());
     let html = page.text();
     let first = html.find("class=\"hit\"").expect("a hit");
-    assert!(html[first..].starts_with("class=\"hit\"><a class=\"title\" href=\"/doc?path=2025%2Fkh-03-du-hongbang-2025.json\""), "{}", &html[first..first + 200]);
+    assert!(
+        html[first..].starts_with(
+            "class=\"hit\"><a class=\"title\" href=\"/doc?path=2025%2Fkh-03-du-hongbang-2025.json\""
+        ),
+        "{}",
+        &html[first..first + 200]
+    );
     assert!(html.contains("<mark>Hồng</mark> <mark>Bàng</mark>"));
-    assert!(html.contains("Kế hoạch</a> <span class=\"count\">1</span>"), "facet counts");
+    assert!(
+        html.contains("Kế hoạch</a> <span class=\"count\">1</span>"),
+        "facet counts"
+    );
 
     // Filters from the query string.
-    let html = get(addr, "/?q=hoc+vu+so&type=bao+cao&from=2025-07-01&to=2025-07-31").text();
+    let html = get(
+        addr,
+        "/?q=hoc+vu+so&type=bao+cao&from=2025-07-01&to=2025-07-31",
+    )
+    .text();
     assert!(html.contains("id=\"summary\">1 văn bản"), "{html}");
     assert!(html.contains("42-BC/BTGDVTU"));
 
     // JSON API.
-    let api = get(addr, "/api/search?q=%22h%E1%BB%8Dc+v%E1%BB%A5+s%E1%BB%91%22&limit=2");
+    let api = get(
+        addr,
+        "/api/search?q=%22h%E1%BB%8Dc+v%E1%BB%A5+s%E1%BB%91%22&limit=2",
+    );
     assert_eq!(api.status, 200);
     let json: serde_json::Value = serde_json::from_slice(&api.body).expect("JSON");
     assert_eq!(json["total"], 3);
@@ -44,12 +60,24 @@ fn pages_files_and_hostile_requests() {
     let html = doc.text();
     assert!(html.contains("<table id=\"metadata\""));
     assert!(html.contains("<tr data-key=\"issuer\"><th>Cơ quan ban hành</th><td>Ban Tuyên giáo và Dân vận Tỉnh ủy</td></tr>"));
-    assert!(html.contains("<span class=\"fixed\">Tỉnh</span>"), "changed word marked");
-    assert!(html.contains("<span class=\"ocr\">Tinh</span>"), "raw word marked");
-    assert!(html.contains("/file?path=2025%2Fbc-tuan48-btgdvtu-2025.pdf"), "scan link");
+    assert!(
+        html.contains("<span class=\"fixed\">Tỉnh</span>"),
+        "changed word marked"
+    );
+    assert!(
+        html.contains("<span class=\"ocr\">Tinh</span>"),
+        "raw word marked"
+    );
+    assert!(
+        html.contains("/file?path=2025%2Fbc-tuan48-btgdvtu-2025.pdf"),
+        "scan link"
+    );
     let scan = get(addr, "/file?path=2025%2Fbc-tuan48-btgdvtu-2025.pdf");
     assert_eq!(scan.status, 200);
-    assert_eq!(scan.header("content-type").as_deref(), Some("application/pdf"));
+    assert_eq!(
+        scan.header("content-type").as_deref(),
+        Some("application/pdf")
+    );
     assert!(scan.body.starts_with(b"%PDF"));
 
     // A symbolic link inside the output folder pointing outside it.
@@ -90,7 +118,11 @@ fn pages_files_and_hostile_requests() {
         );
     }
     let answer = get(addr, &huge);
-    assert!((400..500).contains(&answer.status), "huge URL: {}", answer.status);
+    assert!(
+        (400..500).contains(&answer.status),
+        "huge URL: {}",
+        answer.status
+    );
     assert!(server.alive(), "the server survived");
     assert_eq!(get(addr, "/?q=tinh").status, 200);
 }

@@ -10,7 +10,7 @@
 //! assert_eq!(raw[0], Piece::Changed("Tinh".into()));
 //! let (_, fixed) = word_diff("Ban Thuong vu", "Ban Thường vụ");
 //! assert_eq!(fixed[0], Piece::Same("Ban".into()));
-//! assert_eq!(fixed[2], Piece::Changed("Thường".into()));
+//! assert_eq!(fixed[1], Piece::Changed("Thường".into()));
 //! ```
 
 /// One piece of a diffed text.
@@ -33,8 +33,7 @@ pub fn word_diff(raw: &str, fixed: &str) -> (Vec<Piece>, Vec<Piece>) {
     let fixed_lines: Vec<&str> = fixed.lines().collect();
     let raw_words = raw.split_whitespace().count() + raw_lines.len();
     let fixed_words = fixed.split_whitespace().count() + fixed_lines.len();
-    if raw_lines.len() != fixed_lines.len() && raw_words.saturating_mul(fixed_words) <= MAX_CELLS
-    {
+    if raw_lines.len() != fixed_lines.len() && raw_words.saturating_mul(fixed_words) <= MAX_CELLS {
         return align(&tokens(raw), &tokens(fixed));
     }
     let (mut a, mut b) = (Vec::new(), Vec::new());

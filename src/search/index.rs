@@ -407,7 +407,7 @@ fn indexed_stamps(index: &Index) -> Result<HashMap<String, Stamp>> {
             path.clear();
             if !paths
                 .ord_to_str(ord, &mut path)
-                .map_err(|e| tantivy::TantivyError::from(e))?
+                .map_err(tantivy::TantivyError::from)?
             {
                 continue;
             }
@@ -435,7 +435,9 @@ fn collect_records(root: &Path, dir: &Path, index_path: &Path, out: &mut Vec<(St
             continue;
         }
         let path = entry.path();
-        let Ok(kind) = entry.file_type() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         if kind.is_dir() {
             if path != index_path {
                 collect_records(root, &path, index_path, out);

@@ -18,7 +18,7 @@
 //! let searcher = query::Searcher::open(Path::new("out/.index"))?;
 //! let found = searcher.search(&query::Request::new("binh dan hoc vu so"))?;
 //! for hit in &found.hits {
-//!     println!("{:?} {:?}", hit.reference, hit.title);
+//!     println!("{:?} {:?}", hit.doc.reference, hit.doc.title);
 //! }
 //! # Ok::<(), sohoa::search::Error>(())
 //! ```

@@ -481,8 +481,11 @@ fn clause_query(f: &Fields, text: &str) -> Option<Box<dyn Query>> {
     }
 }
 
+/// A list of boxed queries.
+type Queries = Vec<Box<dyn Query>>;
+
 /// The positive and the excluded clause queries.
-fn clause_queries(f: &Fields, clauses: &[Clause]) -> (Vec<Box<dyn Query>>, Vec<Box<dyn Query>>) {
+fn clause_queries(f: &Fields, clauses: &[Clause]) -> (Queries, Queries) {
     let mut positive = Vec::new();
     let mut negative = Vec::new();
     for clause in clauses {

@@ -188,7 +188,10 @@ fn secure(h: &mut axum::http::HeaderMap) {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
 }
 
 /// Decodes an `application/x-www-form-urlencoded` query string; invalid UTF-8 or a too-long
@@ -518,7 +521,9 @@ fn hit_html(d: &DocInfo, marked: &str) -> String {
         (None, None) => d.path.clone(),
     };
     let meta: Vec<String> = [
-        d.reference.as_deref().map(|r| format!("<span class=\"ref\">{}</span>", esc(r))),
+        d.reference
+            .as_deref()
+            .map(|r| format!("<span class=\"ref\">{}</span>", esc(r))),
         d.issued_date
             .as_deref()
             .map(|r| format!("<time>{}</time>", esc(r))),
@@ -621,7 +626,9 @@ fn field_html(key: &str, v: &Value) -> String {
             _ => value_html(v),
         },
         "issuer" if v.is_object() => match (s("name"), s("parent")) {
-            (Some(name), Some(parent)) => format!("{name}<br><span class=\"k\">thuộc</span> {parent}"),
+            (Some(name), Some(parent)) => {
+                format!("{name}<br><span class=\"k\">thuộc</span> {parent}")
+            }
             (Some(name), None) => name,
             _ => value_html(v),
         },
@@ -706,10 +713,8 @@ fn scans(root: &Path, rel: &str) -> Vec<String> {
     let Some(record) = inside(root, rel) else {
         return Vec::new();
     };
-    let (Some(dir), Some(stem)) = (
-        record.parent(),
-        record.file_stem().and_then(|s| s.to_str()),
-    ) else {
+    let (Some(dir), Some(stem)) = (record.parent(), record.file_stem().and_then(|s| s.to_str()))
+    else {
         return Vec::new();
     };
     let rel_dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
@@ -720,8 +725,7 @@ fn scans(root: &Path, rel: &str) -> Vec<String> {
         .filter_map(|e| e.file_name().to_str().map(str::to_owned))
         .filter(|name| {
             let same_stem = name == stem || name.starts_with(&format!("{stem}."));
-            same_stem
-                && content_type(Path::new(name)).is_some_and(|t| t != "application/json")
+            same_stem && content_type(Path::new(name)).is_some_and(|t| t != "application/json")
         })
         .map(|name| {
             if rel_dir.is_empty() {
@@ -792,7 +796,11 @@ async fn doc_page(
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
-    let heading = if heading.is_empty() { rel.clone() } else { heading };
+    let heading = if heading.is_empty() {
+        rel.clone()
+    } else {
+        heading
+    };
     let mut body = format!(
         "<main class=\"doc\"><h1 id=\"doc-heading\">{}</h1>",
         esc(&heading)
@@ -920,7 +928,10 @@ mod tests {
         let back = params(url.strip_prefix("/?")).expect("decode");
         assert_eq!(param(&back, "q"), Some("học vụ số"));
         assert_eq!(param(&back, "type"), Some("Báo cáo"));
-        assert_eq!(esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            esc("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
     }
 
     #[test]
@@ -931,7 +942,14 @@ mod tests {
         std::fs::write(root.join("sub/a.pdf"), b"%PDF").expect("write");
         assert!(inside(&root, "sub/a.pdf").is_some());
         assert!(inside(&root, "sub/../sub/a.pdf").is_some());
-        for bad in ["../x", "sub/../../etc/passwd", "/etc/passwd", "", "sub", "a\0b"] {
+        for bad in [
+            "../x",
+            "sub/../../etc/passwd",
+            "/etc/passwd",
+            "",
+            "sub",
+            "a\0b",
+        ] {
             assert!(inside(&root, bad).is_none(), "{bad}");
         }
     }

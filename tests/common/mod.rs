@@ -20,7 +20,11 @@ pub fn indexed_fixtures() -> tempfile::TempDir {
         .arg(tmp.path())
         .output()
         .expect("run sohoa index");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     tmp
 }
 
@@ -190,12 +194,13 @@ pub fn get(addr: SocketAddr, target: &str) -> Answer {
 
 fn dechunk(mut data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    loop {
-        let Some(eol) = data.windows(2).position(|w| w == b"\r\n") else {
-            break;
-        };
+    while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {
         let size = usize::from_str_radix(
-            String::from_utf8_lossy(&data[..eol]).split(';').next().unwrap_or("0").trim(),
+            String::from_utf8_lossy(&data[..eol])
+                .split(';')
+                .next()
+                .unwrap_or("0")
+                .trim(),
             16,
         )
         .unwrap_or(0);
