@@ -4,6 +4,7 @@
 //! ```sh
 //! cargo bench --no-default-features --features search --bench search
 //! SOHOA_BENCH_DOCS=1000 cargo bench ...   # a smaller corpus
+//! SOHOA_BENCH_DIR=out cargo bench ...      # real records: index a copy of a `sohoa run` folder
 //! ```
 //!
 //! The documents are written as `sohoa-record/1` files by [`sohoa::search::synth`] (word bigrams
@@ -82,6 +83,30 @@ fn dir_size(path: &Path) -> u64 {
         .unwrap_or(0)
 }
 
+/// Copies the `*.json` records under `from` into `to`; returns the bytes of their `text`.
+fn copy_records(from: &Path, to: &Path) -> u64 {
+    let mut bytes = 0;
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            let sub = to.join(&name);
+            std::fs::create_dir_all(&sub).expect("mkdir");
+            bytes += copy_records(&path, &sub);
+        } else if path.extension().is_some_and(|e| e == "json") {
+            let data = std::fs::read(&path).expect("read");
+            if let Ok(json) = serde_json::from_slice::<serde_json::Value>(&data) {
+                bytes += json["text"].as_str().map_or(0, |t| t.len() as u64);
+            }
+            std::fs::write(to.join(&name), data).expect("write");
+        }
+    }
+    bytes
+}
+
 fn bench(c: &mut Criterion) {
     let docs: u32 = std::env::var("SOHOA_BENCH_DOCS")
         .ok()
@@ -91,7 +116,12 @@ fn bench(c: &mut Criterion) {
     let mut synth = Synth::new(&corpus(), 42);
     let mut text_bytes = 0u64;
     let start = Instant::now();
-    for n in 1..=docs {
+    let real = std::env::var_os("SOHOA_BENCH_DIR").map(std::path::PathBuf::from);
+    if let Some(real) = &real {
+        text_bytes = copy_records(real, tmp.path());
+        eprintln!("copied the records of {}", real.display());
+    }
+    for n in (1..=docs).filter(|_| real.is_none()) {
         let words = 200 + synth.below(1300);
         let doc = synth.document(n, words);
         text_bytes += doc.text.len() as u64;
@@ -99,7 +129,9 @@ fn bench(c: &mut Criterion) {
         std::fs::create_dir_all(&sub).expect("mkdir");
         std::fs::write(sub.join(format!("{n:05}.json")), record_json(&doc)).expect("write");
     }
-    eprintln!("wrote {docs} records in {:.1?}", start.elapsed());
+    if real.is_none() {
+        eprintln!("wrote {docs} records in {:.1?}", start.elapsed());
+    }
     let start = Instant::now();
     let report = index_dir(tmp.path(), None).expect("index");
     eprintln!("indexed: {report} in {:.1?}", start.elapsed());
@@ -127,8 +159,9 @@ fn bench(c: &mut Criterion) {
     times.sort();
     let pct = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
     eprintln!(
-        "query latency over {} searches on {docs} documents: p50 {:.2?}, p95 {:.2?}, max {:.2?} (target p95 <= 50 ms)",
+        "query latency over {} searches on {} documents: p50 {:.2?}, p95 {:.2?}, max {:.2?} (target p95 <= 50 ms)",
         times.len(),
+        report.total,
         pct(0.5),
         pct(0.95),
         pct(1.0)

@@ -50,6 +50,8 @@ const TITLE_BOOST: f32 = 1.5;
 const REFERENCE_BOOST: f32 = 4.0;
 /// Most results one request may ask for.
 pub const MAX_LIMIT: usize = 1000;
+/// Deepest result one request may page to.
+pub const MAX_OFFSET: usize = 100_000;
 /// Buckets returned per facet.
 const FACET_SIZE: u32 = 30;
 /// The facets computed for every search.
@@ -372,7 +374,7 @@ impl Searcher {
         let aggs: Aggregations = serde_json::from_value(facet_request())
             .map_err(|e| Error::BadQuery(format!("facet request: {e}")))?;
         let collector = (
-            TopDocs::with_limit(limit).and_offset(request.offset),
+            TopDocs::with_limit(limit).and_offset(request.offset.min(MAX_OFFSET)),
             Count,
             AggregationCollector::from_aggs(aggs, AggregationLimitsGuard::default()),
         );

@@ -283,7 +283,7 @@ fn request(params: &[(String, String)]) -> Result<Request, Fail> {
             .trim()
             .parse::<usize>()
             .map_err(|_| Fail(StatusCode::BAD_REQUEST, "bad offset".to_owned()))?
-            .min(100_000),
+            .min(super::query::MAX_OFFSET),
     };
     r.limit = match param(params, "limit") {
         None => PAGE,
