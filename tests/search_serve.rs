@@ -8,6 +8,20 @@ use common::{Server, get, get_raw, indexed_fixtures};
 #[test]
 fn pages_files_and_hostile_requests() {
     let dir = indexed_fixtures();
+    // A record whose metadata and text try to inject markup.
+    let evil = serde_json::json!({
+        "format": "sohoa-record/1",
+        "pages": [{"number": 1, "text_raw": "x", "text": "độc hại <script>alert(1)</script> \u{1}zz\u{2}"}],
+        "text": "độc hại <script>alert(1)</script> \u{1}zz\u{2}",
+        "metadata": {"title": "<img src=x onerror=alert(1)>", "doc_type": {"name": "<b>Loại</b>"}}
+    });
+    std::fs::write(dir.path().join("evil.json"), evil.to_string()).expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sohoa"))
+        .arg("index")
+        .arg(dir.path())
+        .output()
+        .expect("index");
+    assert!(out.status.success());
     let mut server = Server::start(&dir.path().join(".index"));
     let addr = server.addr;
 
@@ -50,7 +64,7 @@ fn pages_files_and_hostile_requests() {
     );
     assert_eq!(api.status, 200);
     let json: serde_json::Value = serde_json::from_slice(&api.body).expect("JSON");
-    assert_eq!(json["total"], 3);
+    assert_eq!(json["total"], 3, "{json}");
     assert_eq!(json["hits"].as_array().map(Vec::len), Some(2));
 
     // Document page: metadata table, repaired text beside the raw OCR with changes marked,
@@ -79,6 +93,18 @@ fn pages_files_and_hostile_requests() {
         Some("application/pdf")
     );
     assert!(scan.body.starts_with(b"%PDF"));
+
+    // Markup from records is escaped, on the result list and the document page.
+    for target in ["/?q=doc+hai", "/doc?path=evil.json"] {
+        let html = get(addr, target).text();
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{target}: {html}"
+        );
+        assert!(!html.contains("<script"), "{target}");
+        assert!(!html.contains("<img src=x"), "{target}");
+        assert!(!html.contains("<b>Loại"), "{target}");
+    }
 
     // A symbolic link inside the output folder pointing outside it.
     #[cfg(unix)]

@@ -222,7 +222,8 @@ impl Snippet {
                     next += 1;
                 }
             }
-            if c.is_whitespace() {
+            // Control characters (page breaks, stray bytes of OCR) read as spaces.
+            if c.is_whitespace() || c.is_control() {
                 space = true;
                 continue;
             }
@@ -243,7 +244,10 @@ impl Snippet {
 
     /// The first `chars` characters of a text, for documents matched outside their text.
     fn head(text: &str, chars: usize) -> Snippet {
-        let words: Vec<&str> = text.split_whitespace().collect();
+        let words: Vec<&str> = text
+            .split(|c: char| c.is_whitespace() || c.is_control())
+            .filter(|w| !w.is_empty())
+            .collect();
         let mut out = String::new();
         for word in words {
             if out.chars().count() + word.chars().count() > chars {
