@@ -41,6 +41,15 @@ enum Command {
     Restore(crate::repair::cli::RestoreArgs),
     /// Extract metadata (number, type, issuer, date, title, signers, references, ...) as JSON.
     Extract(crate::extract::cli::ExtractArgs),
+    /// Index a `sohoa run` output folder for search (incremental).
+    #[cfg(feature = "search")]
+    Index(crate::search::index::IndexArgs),
+    /// Search the index: words with or without diacritics, "phrases", filters.
+    #[cfg(feature = "search")]
+    Search(crate::search::query::SearchArgs),
+    /// Serve a local web UI over the index (http://127.0.0.1:8080/).
+    #[cfg(feature = "search")]
+    Serve(crate::search::serve::ServeArgs),
 }
 
 /// Parses the process arguments, runs the subcommand and returns the exit status.
@@ -73,6 +82,12 @@ pub fn main() -> ExitCode {
                 ExitCode::from(EXIT_SOME_FAILED)
             }
         },
+        #[cfg(feature = "search")]
+        Command::Index(args) => ExitCode::from(crate::search::index::run(args)),
+        #[cfg(feature = "search")]
+        Command::Search(args) => ExitCode::from(crate::search::query::run(args)),
+        #[cfg(feature = "search")]
+        Command::Serve(args) => ExitCode::from(crate::search::serve::run(args)),
     }
 }
 

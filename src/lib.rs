@@ -29,4 +29,6 @@ pub mod ocr;
 pub mod pipeline;
 pub mod repair;
 pub mod score;
+#[cfg(feature = "search")]
+pub mod search;
 pub mod viet;
