@@ -28,7 +28,14 @@ pub struct BuildOptions {
     pub min_trigram: f32,
     /// Vocabulary cap (the format allows 65,536 including the special tokens).
     pub max_vocab: usize,
+    /// Lists of abbreviations (first TSV column), e.g. official agency and type codes: each
+    /// counts as [`LISTED_ABBREVIATION_WEIGHT`] occurrences of its form, so a listed `BCĐ` is
+    /// learned unless the corpus mostly writes `BCD`.
+    pub abbreviation_lists: Vec<PathBuf>,
 }
+
+/// How many corpus occurrences one entry of an abbreviation list is worth.
+pub const LISTED_ABBREVIATION_WEIGHT: f32 = 5.0;
 
 impl Default for BuildOptions {
     fn default() -> Self {
@@ -39,6 +46,7 @@ impl Default for BuildOptions {
             min_bigram: 1.0,
             min_trigram: 2.0,
             max_vocab: 65_000,
+            abbreviation_lists: Vec::new(),
         }
     }
 }
@@ -239,6 +247,21 @@ fn key2(a: u32, b: u32) -> u32 {
 /// Builds the model from the sources in `opts` and writes it to `opts.out`.
 pub fn build(opts: &BuildOptions, log: &mut dyn Write) -> Result<BuildReport, Error> {
     let mut counter = Counter::new();
+    for path in &opts.abbreviation_lists {
+        let text = read_source(path)?;
+        let mut listed = 0;
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            if let Some(form) = line.split('\t').next() {
+                counter.note_abbreviation(form.trim(), LISTED_ABBREVIATION_WEIGHT);
+                listed += 1;
+            }
+        }
+        let _ = writeln!(
+            log,
+            "read {}: {listed} listed abbreviations",
+            path.display()
+        );
+    }
     for (path, weight) in &opts.corpora {
         let before = counter.tokens;
         counter.add_source(path, *weight)?;
@@ -349,7 +372,7 @@ pub fn build(opts: &BuildOptions, log: &mut dyn Write) -> Result<BuildReport, Er
     kept3.sort_unstable();
     let mut kept2: Vec<u32> = c2
         .iter()
-        .filter(|&(&k, &c)| c >= opts.min_bigram && (k & 0xffff) as u32 != BOS)
+        .filter(|&(&k, &c)| c >= opts.min_bigram && (k & 0xffff) != BOS)
         .map(|(&k, _)| k)
         .collect();
     kept2.extend(kept3.iter().map(|&k| (k >> 16) as u32));

@@ -36,6 +36,9 @@ enum LmCommand {
         /// Minimum weighted count of a vocabulary word.
         #[arg(long, default_value_t = 2.0)]
         min_unigram: f32,
+        /// Abbreviation lists (first TSV column is the abbreviation, e.g. `BCĐ`), repeatable.
+        #[arg(long, value_name = "FILE")]
+        abbreviations: Vec<PathBuf>,
     },
     /// Learn the OCR-confusion channel from aligned pairs (DIR/*.ocr.txt with *.truth.txt).
     Confusions {
@@ -71,6 +74,7 @@ impl LmArgs {
                 min_trigram,
                 min_bigram,
                 min_unigram,
+                abbreviations,
             } => {
                 let mut weights = std::collections::HashMap::new();
                 for w in &weight {
@@ -95,6 +99,7 @@ impl LmArgs {
                     min_trigram,
                     min_bigram,
                     min_unigram,
+                    abbreviation_lists: abbreviations,
                     ..Default::default()
                 };
                 let report = build(&opts, &mut std::io::stderr())?;

@@ -311,7 +311,15 @@ pub fn learn(dir: &Path) -> Result<Table, Error> {
             std::fs::read_to_string(p).map_err(|e| Error::Io(p.display().to_string(), e))
         };
         let (o, t) = (read(ocr_path)?, read(&truth_path)?);
-        let (ol, tl): (Vec<&str>, Vec<&str>) = (o.lines().collect(), t.lines().collect());
+        // a trailing blank line (an OCR file's last "\n ") is not a line of the document
+        let lines = |s: &'_ str| -> Vec<String> {
+            let mut v: Vec<String> = s.lines().map(str::to_string).collect();
+            while v.last().is_some_and(|l| l.trim().is_empty()) {
+                v.pop();
+            }
+            v
+        };
+        let (ol, tl) = (lines(&o), lines(&t));
         if ol.len() != tl.len() {
             return Err(Error::Corrupt(
                 ocr_path.display().to_string(),

@@ -100,9 +100,10 @@ pub fn split_tone(word: &str) -> Option<(String, u8)> {
 fn tone_position(chars: &[char]) -> Option<usize> {
     let mut start = 0;
     let n = chars.len();
-    if n >= 3 && chars[0] == 'q' && chars[1] == 'u' && is_vowel(chars[2]) {
-        start = 2;
-    } else if n >= 3 && chars[0] == 'g' && chars[1] == 'i' && is_vowel(chars[2]) {
+    if n >= 3
+        && ((chars[0] == 'q' && chars[1] == 'u') || (chars[0] == 'g' && chars[1] == 'i'))
+        && is_vowel(chars[2])
+    {
         start = 2;
     } else {
         while start < n && !is_vowel(chars[start]) {
@@ -173,7 +174,7 @@ pub fn is_syllable_shape(base: &str, tone: u8) -> bool {
         }
     }
     let vowels: usize = rest.chars().take_while(|&c| is_vowel(c)).count();
-    if vowels == 0 && !(base == "gi") {
+    if vowels == 0 && base != "gi" {
         return false;
     }
     if vowels > 3 {

