@@ -114,6 +114,8 @@ pub struct Params {
     pub split_cost: f32,
     /// Try splits when the best single-word candidate costs more than this.
     pub split_trigger: f32,
+    /// Search states (two-word contexts) kept per token at most.
+    pub max_states: usize,
 }
 
 impl Params {
@@ -137,6 +139,7 @@ impl Params {
                     "beam" => p.beam = v,
                     "split_cost" => p.split_cost = v,
                     "split_trigger" => p.split_trigger = v,
+                    "max_states" => p.max_states = v as usize,
                     _ => {}
                 }
             }
@@ -156,6 +159,7 @@ impl Default for Params {
             beam: 14.0,
             split_cost: 4.0,
             split_trigger: 5.0,
+            max_states: 8,
         }
     }
 }
@@ -190,6 +194,11 @@ impl Opt {
 /// letters.
 const FOOTNOTE_COST: f32 = 2.0;
 
+/// Largest channel cost at which an abbreviation-like OCR token is replaced by a word.
+const ABBREVIATION_EDIT_LIMIT: f32 = 6.0;
+/// Cost of keeping an abbreviation-like OCR token as it is.
+const ABBREVIATION_KEEP_COST: f32 = 2.0;
+
 /// How many slots of the next line are scored as lookahead when a line is decoded.
 const LOOKAHEAD_SLOTS: usize = 3;
 
@@ -210,6 +219,7 @@ struct State {
     score: f32,
     ctx: (u32, u32),
     back: u16,
+    opt: u16,
 }
 
 const LN10: f32 = std::f32::consts::LN_10;
@@ -650,8 +660,17 @@ impl Repairer {
     ) -> Vec<Opt> {
         let case = case_of(s);
         let lower = s.to_lowercase();
-        let hits = self.ocr_hits(&lower, cache);
+        let mut hits = self.ocr_hits(&lower, cache);
         let own = self.fixed_word(s);
+        // An upper-case token that no syllable folds to is most likely an abbreviation
+        // (MTTQ, CMS, LĐB): only a cheap confusion (PANG → ĐẢNG) may replace it.
+        let abbreviation_like = kind == Kind::Word
+            && case == Case::Upper
+            && s.chars().count() >= 2
+            && !self.fold_index.contains_key(&fold(&lower));
+        if abbreviation_like {
+            hits.retain(|h| h.cost <= ABBREVIATION_EDIT_LIMIT);
+        }
         let mut opts: Vec<Opt> = hits
             .iter()
             .map(|h| {
@@ -660,7 +679,9 @@ impl Repairer {
             })
             .collect();
         if !hits.iter().any(|h| h.id == own) || own == UNK {
-            let keep = if own == UNK {
+            let keep = if abbreviation_like {
+                ABBREVIATION_KEEP_COST
+            } else if own == UNK {
                 self.params.keep_cost
             } else {
                 self.params.keep_cost * 0.5
@@ -860,99 +881,113 @@ impl Repairer {
     }
 
     /// Best option per slot, with its confidence and up to three alternatives.
+    ///
+    /// The search is over trigram contexts: a state is the last two words of a path (the
+    /// only thing the next step's score depends on), so paths that end in the same option
+    /// but differ in the word before it are kept apart. States below the best by more than
+    /// the beam, and beyond `max_states` per slot, are dropped.
     fn viterbi(
         &self,
         own: &[Slot],
         lookahead: &[Slot],
         ctx: &mut (u32, u32),
     ) -> Vec<(usize, f32, Vec<usize>)> {
-        let all: Vec<&Slot> = own.iter().chain(lookahead).collect();
-        let slots = &all[..];
+        if own.is_empty() {
+            return Vec::new();
+        }
+        let slots: Vec<&Slot> = own.iter().chain(lookahead).collect();
         let mut layers: Vec<Vec<State>> = Vec::with_capacity(slots.len());
-        let mut prev = vec![State {
+        let start = [State {
             score: 0.0,
             ctx: *ctx,
             back: 0,
+            opt: 0,
         }];
-        for slot in slots {
-            let mut cur: Vec<State> = Vec::with_capacity(slot.options.len());
-            let mut best = f32::NEG_INFINITY;
-            for opt in &slot.options {
-                let mut st = State {
-                    score: f32::NEG_INFINITY,
-                    ctx: (BOS, BOS),
-                    back: 0,
-                };
+        for (si, slot) in slots.iter().enumerate() {
+            let prev: &[State] = if si == 0 { &start } else { &layers[si - 1] };
+            let mut cur: Vec<State> = Vec::with_capacity(prev.len() * slot.options.len());
+            for (oi, opt) in slot.options.iter().enumerate() {
+                let block = cur.len();
                 for (pi, p) in prev.iter().enumerate() {
-                    if p.score == f32::NEG_INFINITY {
-                        continue;
-                    }
                     let (lm, c) = self.step(p.ctx, opt.words());
                     let sc = p.score + lm - opt.cost;
-                    if sc > st.score {
-                        st = State {
+                    match cur[block..].iter_mut().find(|s| s.ctx == c) {
+                        Some(s) if s.score >= sc => {}
+                        Some(s) => {
+                            s.score = sc;
+                            s.back = pi as u16;
+                        }
+                        None => cur.push(State {
                             score: sc,
                             ctx: c,
                             back: pi as u16,
-                        };
+                            opt: oi as u16,
+                        }),
                     }
                 }
-                best = best.max(st.score);
-                cur.push(st);
             }
-            for st in cur.iter_mut() {
-                if st.score < best - self.params.beam {
-                    st.score = f32::NEG_INFINITY;
-                }
-            }
-            layers.push(cur.clone());
-            prev = cur;
+            cur.sort_by(|a, b| b.score.total_cmp(&a.score));
+            let best = cur.first().map_or(f32::NEG_INFINITY, |s| s.score);
+            let keep = cur
+                .iter()
+                .take(self.params.max_states.max(1))
+                .take_while(|s| s.score >= best - self.params.beam)
+                .count()
+                .max(1);
+            cur.truncate(keep);
+            layers.push(cur);
         }
         if std::env::var_os("SOHOA_DEBUG").is_some() {
             for (si, l) in layers.iter().enumerate() {
                 let shown: Vec<String> = l
                     .iter()
-                    .zip(&slots[si].options)
-                    .map(|(s, o)| format!("{}={:.1}<{}", o.text, s.score, s.back))
+                    .map(|s| {
+                        let o = &slots[si].options[s.opt as usize];
+                        format!("{}={:.1}<{}", o.text, s.score, s.back)
+                    })
                     .collect();
                 eprintln!("layer {si}: {}", shown.join(" "));
             }
         }
-        let mut picks = vec![0usize; slots.len()];
-        if own.is_empty() {
-            return Vec::new();
-        }
-        let last = layers.len() - 1;
-        let mut k = (0..layers[last].len())
-            .max_by(|&a, &b| layers[last][a].score.total_cmp(&layers[last][b].score))
-            .unwrap_or(0);
+        // back-trace from the best final state (layers are sorted, best first)
+        let mut path = vec![0usize; slots.len()];
+        let mut k = 0usize;
         for i in (0..slots.len()).rev() {
-            picks[i] = k;
+            path[i] = k;
             k = layers[i][k].back as usize;
         }
+        let picks: Vec<usize> = (0..slots.len())
+            .map(|i| layers[i][path[i]].opt as usize)
+            .collect();
         // the context carried into the next line is the one after this line's last choice
         let own_last = own.len() - 1;
-        *ctx = layers[own_last][picks[own_last]].ctx;
-        // confidence: each option's best path score up to here plus the step into the chosen next option
+        *ctx = layers[own_last][path[own_last]].ctx;
+        // confidence: each option's best forward score plus the step into the chosen next option
         let mut result = Vec::with_capacity(own.len());
         for i in 0..own.len() {
-            if slots[i].options.len() == 1 {
+            let n = slots[i].options.len();
+            if n == 1 {
                 result.push((picks[i], 1.0, Vec::new()));
                 continue;
             }
-            let mut scored: Vec<(usize, f32)> = layers[i]
-                .iter()
+            let mut by_opt = vec![f32::NEG_INFINITY; n];
+            for s in &layers[i] {
+                let next = if i + 1 < slots.len() {
+                    let o = &slots[i + 1].options[picks[i + 1]];
+                    self.step(s.ctx, o.words()).0 - o.cost
+                } else {
+                    0.0
+                };
+                let v = s.score + next;
+                let slot = &mut by_opt[s.opt as usize];
+                if v > *slot {
+                    *slot = v;
+                }
+            }
+            let mut scored: Vec<(usize, f32)> = by_opt
+                .into_iter()
                 .enumerate()
-                .filter(|(_, s)| s.score > f32::NEG_INFINITY)
-                .map(|(j, s)| {
-                    let next = if i + 1 < slots.len() {
-                        let o = &slots[i + 1].options[picks[i + 1]];
-                        self.step(s.ctx, o.words()).0 - o.cost
-                    } else {
-                        0.0
-                    };
-                    (j, s.score + next)
-                })
+                .filter(|(_, v)| *v > f32::NEG_INFINITY)
                 .collect();
             scored.sort_by(|a, b| b.1.total_cmp(&a.1));
             let chosen = scored

@@ -1,0 +1,224 @@
+//! `sohoa restore` end to end, with the committed model in `dictionaries/`: accuracy floors on
+//! small committed fixtures, text that must pass through untouched, and bad input.
+//!
+//! The fixtures in `fixtures/repair/`: `kh-03-head` is the first 30 lines of a real legacy-OCR
+//! document (Tesseract without Vietnamese data) with its hand-corrected reference;
+//! `legal-heldout` is a page of legal text from documents the OCR-confusion learner never saw
+//! (`scripts/make_ocr_pairs.py --heldout`), rendered as a scan and OCR'd with `tesseract -l eng`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/repair")
+        .join(name)
+}
+
+fn read(name: &str) -> String {
+    std::fs::read_to_string(fixture(name)).expect("fixture")
+}
+
+fn restore_bytes(input: &[u8], args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sohoa"))
+        .arg("restore")
+        .args(args)
+        .env_remove("SOHOA_MODEL")
+        .env_remove("SOHOA_PARAMS")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run sohoa restore");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let data = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&data);
+    });
+    let out = child.wait_with_output().expect("wait");
+    writer.join().expect("writer");
+    out
+}
+
+fn restore(input: &str) -> String {
+    let out = restore_bytes(input.as_bytes(), &[]);
+    assert!(
+        out.status.success(),
+        "restore failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+fn accuracy(reference: &str, hypothesis: &str) -> f64 {
+    sohoa::score::syllable_accuracy_by_line(reference, hypothesis)
+}
+
+#[test]
+fn legacy_ocr_is_repaired_above_the_floor() {
+    for (name, floor) in [("kh-03-head", 0.90), ("legal-heldout", 0.93)] {
+        let ocr = read(&format!("{name}.ocr.txt"));
+        let truth = read(&format!("{name}.truth.txt"));
+        let raw = accuracy(&truth, &ocr);
+        let out = restore(&ocr);
+        let acc = accuracy(&truth, &out);
+        eprintln!("{name}: raw {raw:.4}, restored {acc:.4}");
+        assert!(acc >= floor, "{name}: {acc:.4} < floor {floor}");
+        assert!(acc > raw + 0.5, "{name}: restore barely changed anything");
+    }
+}
+
+#[test]
+fn ascii_text_gets_its_diacritics_back() {
+    for (name, floor) in [
+        ("kh-03-head.truth.txt", 0.95),
+        ("legal-heldout.truth.txt", 0.95),
+    ] {
+        let truth = read(name);
+        let ascii = sohoa::viet::fold(&truth);
+        assert_ne!(ascii, truth);
+        let acc = accuracy(&truth, &restore(&ascii));
+        eprintln!("{name} stripped: restored {acc:.4}");
+        assert!(acc >= floor, "{name}: {acc:.4} < floor {floor}");
+    }
+}
+
+#[test]
+fn correct_text_is_not_damaged() {
+    for name in ["kh-03-head.truth.txt", "legal-heldout.truth.txt"] {
+        let truth = read(name);
+        assert_eq!(restore(&truth), truth, "{name} was changed");
+    }
+}
+
+#[test]
+fn codes_numbers_urls_and_foreign_words_pass_through() {
+    let text = "Lien he https://dichvucong.gov.vn/p/home hoac vanphong@thanhhoa.gov.vn ngay 24/4/2025, 1.234,5 ty dong.\n\
+                Cai dat VNeID, Zalo, Facebook; UBND, HDND, MTTQ va AI tren Internet.\n";
+    let out = restore(text);
+    for kept in [
+        "https://dichvucong.gov.vn/p/home",
+        "vanphong@thanhhoa.gov.vn",
+        "24/4/2025",
+        "1.234,5",
+        "VNeID",
+        "Zalo",
+        "Facebook",
+        "UBND",
+        "MTTQ",
+        "AI",
+        "Internet",
+    ] {
+        assert!(out.contains(kept), "{kept:?} lost in {out:?}");
+    }
+    assert!(out.contains("HĐND"), "{out}");
+    assert!(out.contains("Liên hệ"), "{out}");
+}
+
+#[test]
+fn official_abbreviations_get_their_d_stroke() {
+    let out = restore("Quyet dinh so 146/QD-TTg cua Thu tuong; Ke hoach cua BCDTW.\n");
+    assert!(out.contains("146/QĐ-TTg"), "{out}");
+    assert!(out.contains("BCĐTW"), "{out}");
+    // an agency code whose D is not Đ stays as printed
+    let out = restore("So 42-BC/BTGDVTU\n");
+    assert!(out.contains("42-BC/BTGDVTU"), "{out}");
+}
+
+#[test]
+fn lines_stay_lines() {
+    let text = "Ke hoach so 265-KH/TU\n\n  cua Ban Thuong vu\nTinh uy\n\n";
+    let out = restore(text);
+    assert_eq!(out.split('\n').count(), text.split('\n').count(), "{out:?}");
+    assert_eq!(out.split('\n').nth(1), Some(""));
+    assert!(out.starts_with("Kế hoạch số 265-KH/TU\n"), "{out:?}");
+}
+
+#[test]
+fn footnote_marks_on_words_are_kept() {
+    let out = restore("Ban Chi dao cap tinh1, dia ban tinh2.\n");
+    assert!(out.contains("tỉnh1"), "{out}");
+    assert!(out.contains("tỉnh2"), "{out}");
+}
+
+#[test]
+fn json_gives_alternatives_and_reasons() {
+    let out = restore_bytes(b"Binh dan hoc vu so\n", &["--json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["text"], "Bình dân học vụ số\n");
+    let tokens = v["tokens"].as_array().expect("tokens");
+    let first = &tokens[0];
+    assert_eq!(first["input"], "Binh");
+    assert_eq!(first["output"], "Bình");
+    assert!(
+        first["confidence"]
+            .as_f64()
+            .is_some_and(|c| c > 0.0 && c <= 1.0)
+    );
+    assert!(
+        first["alternatives"]
+            .as_array()
+            .is_some_and(|a| a.len() <= 3)
+    );
+    assert!(first["reason"].is_string());
+}
+
+#[test]
+fn invalid_utf8_is_replaced_with_a_warning_naming_the_line() {
+    let out = restore_bytes(b"dong mot\ndong \xff\xfe hai\n", &[]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).expect("UTF-8 output");
+    assert!(stdout.contains('\u{fffd}'), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("line 2"), "{stderr}");
+}
+
+#[test]
+fn garbage_empty_and_huge_lines_do_not_break_it() {
+    let garbage: Vec<u8> = (0..200_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let out = restore_bytes(&garbage, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let out = restore_bytes(b"", &[]);
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+
+    // one 2 MB line of words, numbers and OCR noise
+    let line = "Ke hoach s6 265-KH/TU ctia Ban Thuong vu Tinh ty 2025 ".repeat(40_000);
+    let out = restore_bytes(line.as_bytes(), &[]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    assert_eq!(text.matches('\n').count(), 0);
+    assert!(text.starts_with("Kế hoạch số 265-KH/TU"), "{}", &text[..80]);
+}
+
+#[test]
+fn a_missing_or_corrupt_model_is_one_clear_error() {
+    let out = restore_bytes(b"Binh dan\n", &["--model", "/nonexistent/sohoa-model"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.trim().lines().count() <= 2, "{stderr}");
+    assert!(stderr.contains("/nonexistent/sohoa-model"), "{stderr}");
+    assert!(stderr.contains("make model"), "{stderr}");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    for f in ["sohoa.lm", "confusions.tsv", "abbreviations.tsv"] {
+        std::fs::write(dir.path().join(f), b"not a model").expect("write");
+    }
+    let out = restore_bytes(
+        b"Binh dan\n",
+        &["--model", dir.path().to_str().expect("path")],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("sohoa.lm"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
