@@ -16,7 +16,7 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 /// Arguments of `sohoa run`.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  sohoa run /archive/scans --out /archive/sohoa \n  sohoa run a.pdf b.tif legacy.txt --out out --jobs 2 --progress json\n\nRe-running the same command skips finished documents and resumes interrupted ones.\nExit status: 0 all done, 1 some files failed, 2 bad arguments, 3 could not run, 130 interrupted."
+    after_help = "Examples:\n  sohoa run /archive/scans --out /archive/sohoa --pdf\n  sohoa run a.pdf b.tif legacy.txt --out out --jobs 2 --progress json\n\nRe-running the same command skips finished documents and resumes interrupted ones.\nExit status: 0 all done, 1 some files failed, 2 bad arguments, 3 could not run, 130 interrupted."
 )]
 pub struct RunArgs {
     /// Files or folders (walked recursively): PDF, TIFF, PNG, JPEG, and `.txt` legacy OCR text.
@@ -28,6 +28,9 @@ pub struct RunArgs {
     /// Worker threads shared by the pages of all documents (default: the number of cores).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
+    /// Also write a searchable PDF (page images + invisible repaired text) per scanned document.
+    #[arg(long)]
+    pub pdf: bool,
     /// Tesseract language(s).
     #[arg(long, default_value = "vie")]
     pub lang: String,
@@ -126,7 +129,7 @@ pub fn run_command(args: &RunArgs) -> ExitCode {
     let options = RunOptions {
         out: args.out.clone(),
         jobs: args.jobs.unwrap_or(0),
-        pdf: false,
+        pdf: args.pdf,
         force_ocr: args.force_ocr,
         ocr,
         password: args.password.clone(),

@@ -86,6 +86,9 @@ pub struct Timing {
     pub repair: u64,
     /// Metadata extraction.
     pub extract: u64,
+    /// Writing the searchable PDF (`--pdf`): rendering the pages again, JPEG, text layer.
+    #[serde(default)]
+    pub pdf: u64,
     /// Wall time from the first page taken to the outputs written.
     pub total: u64,
 }

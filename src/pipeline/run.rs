@@ -334,7 +334,7 @@ impl Context<'_> {
         let started = Instant::now();
         let mut warnings = Vec::new();
         let mut timing = Timing::default();
-        let (kind, pages) = match &job.plan {
+        let (kind, pages, doc) = match &job.plan {
             Plan::Skip | Plan::Failed(_) => return,
             Plan::Text { .. } => {
                 let bytes = match std::fs::read(&job.input.path) {
@@ -366,7 +366,7 @@ impl Context<'_> {
                     })
                     .collect();
                 timing.repair = t.elapsed().as_millis() as u64;
-                ("text".to_string(), pages)
+                ("text".to_string(), pages, None)
             }
             Plan::Scan { .. } => {
                 let doc = match Document::open_with_password(
@@ -393,7 +393,7 @@ impl Context<'_> {
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_string))
                     .unwrap_or_default();
-                (kind, pages)
+                (kind, pages, Some(doc))
             }
         };
         if self.interrupted.load(Ordering::Relaxed) {
@@ -435,7 +435,33 @@ impl Context<'_> {
         let out = &self.options.out;
         let json_rel = format!("{}.json", job.input.rel);
         let txt_rel = format!("{}.txt", job.input.rel);
-        let outputs = vec![json_rel.clone(), txt_rel.clone()];
+        let mut outputs = vec![json_rel.clone(), txt_rel.clone()];
+        if self.options.pdf
+            && let Some(doc) = &doc
+        {
+            let pdf_rel = format!("{}.searchable.pdf", job.input.rel);
+            let pdf_path = out.join(&pdf_rel);
+            let t = Instant::now();
+            // A failure (even a panic) while writing the PDF costs only the PDF: the record and
+            // the text are still written, with a warning saying why there is no PDF.
+            let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                super::write_searchable_pdf(doc, &pages, &pdf_path, self.interrupted)
+            }));
+            timing.pdf = t.elapsed().as_millis() as u64;
+            match written {
+                Ok(Ok(pdf_warnings)) => {
+                    warnings.extend(pdf_warnings);
+                    outputs.push(pdf_rel);
+                }
+                Ok(Err(super::searchable_pdf::Error::Interrupted)) => return,
+                Ok(Err(err)) => warnings.push(format!("searchable PDF not written: {err}")),
+                Err(_) => {
+                    let _ = std::fs::remove_file(super::manifest::temp_path(&pdf_path));
+                    let _ = std::fs::remove_file(&pdf_path);
+                    warnings.push("searchable PDF not written: the PDF writer panicked".into());
+                }
+            }
+        }
         timing.total = started.elapsed().as_millis() as u64;
         let record = Record {
             format: RECORD_FORMAT.into(),

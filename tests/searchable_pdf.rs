@@ -1,0 +1,671 @@
+//! The searchable-PDF writer end to end: write real and synthetic pages, and `sohoa run --pdf`
+//! on the fixtures; read the invisible text layer back with the project's own ingest (PDFium)
+//! and, when installed, with poppler's `pdftotext`, and compare token for token (NFC) with the
+//! repaired text; check each page holds the page image at the right size.
+#![cfg(feature = "ocr")]
+
+use pdfium_render::prelude::*;
+use sohoa::ingest::{Document, Limits, PageContent, PageOptions, Word};
+use sohoa::pipeline::record::PageRecord;
+use sohoa::pipeline::searchable_pdf::{SearchablePage, SearchablePdfWriter};
+use sohoa::pipeline::write_searchable_pdf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::AtomicBool;
+use unicode_normalization::UnicodeNormalization;
+
+const PAGE_ONE: &[&str] = &[
+    "ĐẢNG CỘNG SẢN VIỆT NAM",
+    "Kế hoạch số 265-KH/TU của Ban Thường vụ Tỉnh ủy",
+    "Bình dân học vụ số",
+];
+
+const PAGE_TWO: &[&str] = &[
+    "Bình dân học vụ số",
+    "ĐẢNG CỘNG SẢN VIỆT NAM",
+    "Kế hoạch số 265-KH/TU của Ban Thường vụ Tỉnh ủy",
+    "Quyết định về việc thành lập Tổ công tác",
+];
+
+fn fixture_page() -> image::GrayImage {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scans/bc-tuan48.page-002.png");
+    image::open(&path)
+        .expect("the fixture scan decodes")
+        .to_luma8()
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("sohoa-spdf-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+
+    fn join(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.0).ok();
+    }
+}
+
+/// Lays lines out as a typesetter would: each character `0.55 × height` wide, words 0.4 height
+/// apart, lines 2 heights apart, starting at `(left, top)` in pixels.
+fn layout(lines: &[&str], left: u32, top: u32, height: u32) -> Vec<Vec<Word>> {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(n, line)| {
+            let y = top + n as u32 * height * 2;
+            let mut x = left;
+            line.split_whitespace()
+                .map(|text| {
+                    let width = (text.chars().count() as u32 * height * 55).div_ceil(100);
+                    let word = Word {
+                        text: text.to_string(),
+                        bbox: [x, y, width, height],
+                        confidence: 91.0,
+                        block: 1,
+                        line: n as u32,
+                    };
+                    x += width + height * 2 / 5;
+                    word
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn tokens(lines: &[&str]) -> Vec<Vec<String>> {
+    lines
+        .iter()
+        .map(|line| line.split_whitespace().map(|w| w.nfc().collect()).collect())
+        .collect()
+}
+
+/// The non-empty lines of extracted text, NFC, split into tokens.
+fn extracted_tokens(text: &str) -> Vec<Vec<String>> {
+    text.nfc()
+        .collect::<String>()
+        .lines()
+        .map(|line| {
+            line.split_whitespace()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .filter(|line| !line.is_empty())
+        .collect()
+}
+
+fn text_layer(doc: &Document, index: u32) -> (String, Vec<Word>, u32, u32) {
+    match doc
+        .page(index, &PageOptions::default())
+        .expect("page reads")
+        .content
+    {
+        PageContent::TextLayer {
+            text,
+            words,
+            width,
+            height,
+        } => (text, words, width, height),
+        PageContent::Image { .. } => panic!("page {} has no text layer", index + 1),
+    }
+}
+
+fn rendered_size(doc: &Document, index: u32) -> (u32, u32) {
+    let options = PageOptions { force_ocr: true };
+    match doc.page(index, &options).expect("page renders").content {
+        PageContent::Image { image, dpi } => {
+            assert_eq!(dpi, 300);
+            image.dimensions()
+        }
+        PageContent::TextLayer { .. } => panic!("force_ocr must render"),
+    }
+}
+
+/// `pdftotext` output pages (split at form feeds), or `None` when poppler is not installed.
+fn pdftotext(path: &Path) -> Option<Vec<String>> {
+    pdftotext_with(path, &[])
+}
+
+/// `pdftotext` with extra options (`-raw`: content-stream order, no dehyphenation; the default
+/// mode joins a line ending in "35-" to the next as "35BC/…", as it does in any PDF).
+fn pdftotext_with(path: &Path, options: &[&str]) -> Option<Vec<String>> {
+    let out = Command::new("pdftotext")
+        .args(options)
+        .args(["-enc", "UTF-8"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .ok()?;
+    assert!(
+        out.status.success(),
+        "pdftotext failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("pdftotext gives UTF-8");
+    Some(text.split('\u{c}').map(str::to_string).collect())
+}
+
+fn write(path: &Path, pages: &[SearchablePage]) {
+    let mut pdf = SearchablePdfWriter::create(path).expect("create");
+    for page in pages {
+        pdf.add_page(page).expect("add page");
+    }
+    pdf.finish().expect("finish");
+}
+
+#[test]
+fn two_pages_read_back_token_for_token() {
+    let dir = TempDir::new("two");
+    let path = dir.join("two.pdf");
+    let scan = fixture_page();
+    assert_eq!(scan.dimensions(), (2480, 3508));
+    // Page 2 is a 150-dpi A4 page, to check the page size follows the resolution.
+    let plain = image::GrayImage::from_pixel(1240, 1754, image::Luma([245]));
+    let pages = [
+        SearchablePage {
+            image: scan,
+            dpi: 300,
+            lines: layout(PAGE_ONE, 240, 300, 48),
+        },
+        SearchablePage {
+            image: plain,
+            dpi: 150,
+            lines: layout(PAGE_TWO, 100, 120, 30),
+        },
+    ];
+    write(&path, &pages);
+
+    let doc = Document::open(&path, &Limits::default()).expect("our PDF opens");
+    assert_eq!(doc.page_count(), 2);
+    for (index, expected) in [PAGE_ONE, PAGE_TWO].into_iter().enumerate() {
+        let (text, words, width, height) = text_layer(&doc, index as u32);
+        assert_eq!(
+            extracted_tokens(&text),
+            tokens(expected),
+            "page {} text:\n{text}",
+            index + 1
+        );
+        assert_eq!((width, height), (2480, 3508), "page {} size", index + 1);
+        // The words come back on their boxes (in 300-dpi pixels), give or take rounding.
+        let scale = 300 / pages[index].dpi;
+        let written: Vec<&Word> = pages[index].lines.iter().flatten().collect();
+        assert_eq!(words.len(), written.len(), "page {} words", index + 1);
+        for (got, want) in words.iter().zip(&written) {
+            assert_eq!(got.text, want.text.nfc().collect::<String>());
+            for axis in [0, 2] {
+                let want = want.bbox[axis] * scale;
+                assert!(
+                    got.bbox[axis].abs_diff(want) <= 2 * scale + 2,
+                    "{}: box {:?} vs {:?}×{scale}",
+                    got.text,
+                    got.bbox,
+                    want
+                );
+            }
+        }
+        // With force_ocr the page renders back at the scan's size.
+        let (w, h) = rendered_size(&doc, index as u32);
+        assert!(
+            w.abs_diff(2480) <= 1 && h.abs_diff(3508) <= 1,
+            "page {} renders {w}×{h}",
+            index + 1
+        );
+    }
+
+    // A second, independent reader.
+    if let Some(pages) = pdftotext(&path) {
+        assert_eq!(extracted_tokens(&pages[0]), tokens(PAGE_ONE));
+        assert_eq!(extracted_tokens(&pages[1]), tokens(PAGE_TWO));
+    } else {
+        eprintln!("pdftotext not installed (poppler-utils): second reader skipped");
+    }
+}
+
+#[test]
+fn characters_beyond_latin1_survive() {
+    let dir = TempDir::new("unicode");
+    let path = dir.join("unicode.pdf");
+    let lines = [
+        "Ủy ban nhân dân – Sở Tư pháp “Điều” ½ € №",
+        "Ωμέγα Москва 越南 社會主義",
+        // Hán-Nôm beyond the BMP (CJK Extension B) and an emoji: codes from the surrogate area.
+        "chữ 𡨸 Nôm 𠊛 người 📄 tệp",
+        // Decomposed input comes out composed.
+        "Nghe\u{0323}\u{0302} An Thu\u{031B}\u{0323}c hie\u{0323}\u{0302}n",
+    ];
+    write(
+        &path,
+        &[SearchablePage {
+            image: image::GrayImage::from_pixel(1654, 1169, image::Luma([255])),
+            dpi: 200,
+            lines: layout(&lines, 80, 100, 40),
+        }],
+    );
+    let doc = Document::open(&path, &Limits::default()).expect("opens");
+    let (text, _, _, _) = text_layer(&doc, 0);
+    assert_eq!(extracted_tokens(&text), tokens(&lines), "text:\n{text}");
+    assert!(text.contains("Nghệ An Thực hiện"));
+    if let Some(pages) = pdftotext(&path) {
+        assert_eq!(extracted_tokens(&pages[0]), tokens(&lines), "{}", pages[0]);
+    }
+}
+
+#[test]
+fn empty_page_is_image_only() {
+    let dir = TempDir::new("empty");
+    let path = dir.join("empty.pdf");
+    write(
+        &path,
+        &[
+            SearchablePage {
+                image: image::GrayImage::from_pixel(850, 1100, image::Luma([255])),
+                dpi: 100,
+                lines: Vec::new(),
+            },
+            SearchablePage {
+                image: image::GrayImage::from_pixel(850, 1100, image::Luma([255])),
+                dpi: 100,
+                lines: layout(PAGE_ONE, 50, 50, 20),
+            },
+        ],
+    );
+    let bytes = std::fs::read(&path).expect("read");
+    assert_eq!(
+        bytes.windows(5).filter(|w| w == b"3 Tr\n").count(),
+        1,
+        "only the second page has a text object"
+    );
+    let doc = Document::open(&path, &Limits::default()).expect("opens");
+    assert_eq!(doc.page_count(), 2);
+    let first = doc.page(0, &PageOptions::default()).expect("page 1");
+    match first.content {
+        PageContent::Image { image, .. } => assert_eq!(image.dimensions(), (2550, 3300)),
+        PageContent::TextLayer { text, .. } => panic!("empty page has text {text:?}"),
+    }
+    let (text, _, _, _) = text_layer(&doc, 1);
+    assert_eq!(extracted_tokens(&text), tokens(PAGE_ONE));
+    if let Some(pages) = pdftotext(&path) {
+        assert!(extracted_tokens(&pages[0]).is_empty());
+    }
+}
+
+#[test]
+fn size_grows_linearly_with_pages() {
+    let dir = TempDir::new("linear");
+    let scan = fixture_page();
+    let page = SearchablePage {
+        image: scan,
+        dpi: 300,
+        lines: layout(PAGE_TWO, 240, 300, 48),
+    };
+    let mut sizes = Vec::new();
+    for count in [10usize, 50] {
+        let path = dir.join(&format!("{count}.pdf"));
+        let started = std::time::Instant::now();
+        let mut pdf = SearchablePdfWriter::create(&path).expect("create");
+        for _ in 0..count {
+            pdf.add_page(&page).expect("add");
+        }
+        pdf.finish().expect("finish");
+        let elapsed = started.elapsed();
+        let bytes = std::fs::metadata(&path).expect("written").len();
+        eprintln!(
+            "{count} pages of 2480×3508 px: {bytes} bytes ({} per page), {:.1} pages/s",
+            bytes / count as u64,
+            count as f64 / elapsed.as_secs_f64()
+        );
+        sizes.push(bytes as f64);
+        if count == 50 {
+            let doc = Document::open(&path, &Limits::default()).expect("opens");
+            assert_eq!(doc.page_count(), 50);
+            let (text, _, _, _) = text_layer(&doc, 49);
+            assert_eq!(extracted_tokens(&text), tokens(PAGE_TWO));
+        }
+    }
+    // The fixed part (header, font, CMap, xref) is small: 5× the pages is ~5× the bytes.
+    let ratio = sizes[1] / sizes[0];
+    assert!(
+        (4.9..=5.05).contains(&ratio),
+        "50/10 pages size ratio {ratio}"
+    );
+}
+
+/// Peak memory stays flat with the page count: run with
+/// `cargo test --release --test searchable_pdf -- --ignored --nocapture`.
+#[test]
+#[ignore = "slow: writes 500 full-size pages"]
+fn five_hundred_pages_stay_small() {
+    let dir = TempDir::new("500");
+    let path = dir.join("500.pdf");
+    let page = SearchablePage {
+        image: fixture_page(),
+        dpi: 300,
+        lines: layout(PAGE_TWO, 240, 300, 48),
+    };
+    let started = std::time::Instant::now();
+    let mut pdf = SearchablePdfWriter::create(&path).expect("create");
+    let mut peak_after_10 = 0;
+    for n in 0..500 {
+        pdf.add_page(&page).expect("add");
+        if n == 9 {
+            peak_after_10 = peak_rss_kib();
+        }
+    }
+    pdf.finish().expect("finish");
+    let peak = peak_rss_kib();
+    let bytes = std::fs::metadata(&path).expect("written").len();
+    eprintln!(
+        "500 pages: {bytes} bytes, {:.1} s, peak RSS {} MiB (after 10 pages {} MiB)",
+        started.elapsed().as_secs_f64(),
+        peak / 1024,
+        peak_after_10 / 1024
+    );
+    assert!(peak < 1024 * 1024, "peak RSS {peak} KiB");
+    assert!(peak - peak_after_10 < 64 * 1024, "memory grew with pages");
+}
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// PDFium through pdfium-render, sharing the library binding sohoa made (sohoa binds it on its
+/// first PDF, which every caller here has opened already).
+fn pdfium() -> Pdfium {
+    Pdfium::default()
+}
+
+/// The one image drawn on each page of `path`: its pixels (grey), and the page size in points.
+fn page_images(path: &Path) -> Vec<(image::GrayImage, f32, f32)> {
+    let pdfium = pdfium();
+    let document = pdfium
+        .load_pdf_from_file(path, None)
+        .expect("PDFium opens our PDF");
+    document
+        .pages()
+        .iter()
+        .map(|page| {
+            let images: Vec<image::GrayImage> = page
+                .objects()
+                .iter()
+                .filter_map(|object| {
+                    object
+                        .as_image_object()
+                        .map(|image| image.get_raw_image().expect("image decodes").to_luma8())
+                })
+                .collect();
+            assert_eq!(images.len(), 1, "one image per page");
+            let image = images.into_iter().next().expect("one image");
+            (image, page.width().value, page.height().value)
+        })
+        .collect()
+}
+
+fn mean_abs_diff(a: &image::GrayImage, b: &image::GrayImage) -> f64 {
+    assert_eq!(a.dimensions(), b.dimensions());
+    let sum: u64 = a
+        .as_raw()
+        .iter()
+        .zip(b.as_raw())
+        .map(|(x, y)| u64::from(x.abs_diff(*y)))
+        .sum();
+    sum as f64 / a.as_raw().len() as f64
+}
+
+/// The source page as OCR saw it: the PDF page rendered at 300 dpi, or the image decoded.
+fn source_image(doc: &Document, index: u32) -> (image::GrayImage, u32) {
+    match doc
+        .page(index, &PageOptions { force_ocr: true })
+        .expect("source page")
+        .content
+    {
+        PageContent::Image { image, dpi } => (image, dpi),
+        PageContent::TextLayer { .. } => panic!("force_ocr must render"),
+    }
+}
+
+fn copy_fixture(from: &str, to: &Path) {
+    std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(from),
+        to,
+    )
+    .expect("copy fixture");
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).expect("read JSON")).expect("parse JSON")
+}
+
+/// `sohoa run --pdf` on a scanned PDF, a PNG, a born-digital PDF and a legacy `.txt`: every
+/// searchable PDF holds, page for page, the record's repaired text (read back by PDFium and
+/// pdftotext) over the page image at the scan's size; the `.txt` gets no PDF; a PDF that cannot
+/// be written costs only the PDF (record and text are written, with a warning).
+#[test]
+fn run_pdf_holds_the_repaired_text_over_the_page_images() {
+    let dir = TempDir::new("run");
+    let input = dir.join("in");
+    let out = dir.join("out");
+    copy_fixture("scans/bc-42-head.office.pdf", &input.join("office.pdf"));
+    copy_fixture("scans/bc-tuan48.page-002.png", &input.join("png/page.png"));
+    copy_fixture(
+        "scans/bc-tuan48.born-digital.pdf",
+        &input.join("born-digital.pdf"),
+    );
+    copy_fixture(
+        "legacy-ocr/kh-03-du-hongbang-2025.head.ocr.txt",
+        &input.join("legacy.txt"),
+    );
+    // A folder where the PDF should go makes its rename fail.
+    copy_fixture("scans/bc-tuan48.page-002.png", &input.join("blocked.png"));
+    std::fs::create_dir_all(out.join("blocked.png.searchable.pdf/keep")).expect("blocker");
+
+    let started = std::time::Instant::now();
+    let status = Command::new(env!("CARGO_BIN_EXE_sohoa"))
+        .arg("run")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .args(["--pdf", "--progress", "none"])
+        .status()
+        .expect("sohoa runs");
+    eprintln!("sohoa run --pdf: {:.1} s", started.elapsed().as_secs_f64());
+    assert!(status.success(), "sohoa run --pdf: {status}");
+
+    let manifest = std::fs::read_to_string(out.join("manifest.jsonl")).expect("manifest");
+    for rel in ["office.pdf", "png/page.png", "born-digital.pdf"] {
+        let pdf = out.join(format!("{rel}.searchable.pdf"));
+        let record = read_json(&out.join(format!("{rel}.json")));
+        let pages: Vec<PageRecord> =
+            serde_json::from_value(record["pages"].clone()).expect("pages");
+        assert!(
+            manifest.contains(&format!("\"{rel}.searchable.pdf\"")),
+            "{rel}: the manifest lists the PDF"
+        );
+        let source = Document::open(&input.join(rel), &Limits::default()).expect("source");
+        let doc = Document::open(&pdf, &Limits::default()).expect("searchable PDF opens");
+        assert_eq!(doc.page_count(), source.page_count(), "{rel}: page count");
+        let images = page_images(&pdf);
+        let poppler = pdftotext_with(&pdf, &["-raw"]);
+        for (index, page) in pages.iter().enumerate() {
+            let i = index as u32;
+            let expected: Vec<&str> = page
+                .text
+                .lines()
+                .filter(|line| !line.trim().is_empty())
+                .collect();
+            let (text, _, width, height) = text_layer(&doc, i);
+            assert_eq!(
+                extracted_tokens(&text),
+                tokens(&expected),
+                "{rel} page {}: text layer vs repaired text",
+                page.number
+            );
+            // The page is the scan's size, and its image is the scan (JPEG-close).
+            // (Within a pixel: PDFium renders a 841.89 pt A4 page 3507 px high, not 3508.)
+            assert!(
+                width.abs_diff(page.width) <= 1 && height.abs_diff(page.height) <= 1,
+                "{rel} page size {width}×{height} vs {}×{}",
+                page.width,
+                page.height
+            );
+            let (scan, dpi) = source_image(&source, i);
+            let (image, width_pt, height_pt) = &images[index];
+            assert_eq!(image.dimensions(), scan.dimensions(), "{rel} image size");
+            let points = |px: u32| px as f32 * 72.0 / dpi as f32;
+            assert!(
+                (width_pt - points(scan.width())).abs() < 0.01,
+                "{rel} width"
+            );
+            assert!(
+                (height_pt - points(scan.height())).abs() < 0.01,
+                "{rel} height"
+            );
+            let diff = mean_abs_diff(image, &scan);
+            assert!(
+                diff < 4.0,
+                "{rel} page {}: image differs by {diff}",
+                page.number
+            );
+            if let Some(poppler) = &poppler {
+                assert_eq!(
+                    extracted_tokens(&poppler[index]).concat(),
+                    tokens(&expected).concat(),
+                    "{rel} page {}: pdftotext vs repaired text",
+                    page.number
+                );
+            }
+        }
+    }
+    assert!(!out.join("legacy.txt.searchable.pdf").exists());
+    assert!(out.join("legacy.txt.json").is_file());
+
+    // The failed PDF: record and text are there, the warning says why, the manifest has no PDF.
+    let record = read_json(&out.join("blocked.png.json"));
+    let warnings = record["warnings"].to_string();
+    assert!(
+        warnings.contains("searchable PDF not written"),
+        "{warnings}"
+    );
+    assert!(out.join("blocked.png.txt").is_file());
+    assert!(!manifest.contains("\"blocked.png.searchable.pdf\""));
+    // No temporary file is left behind.
+    let leftovers: Vec<_> = walk(&out)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".sohoa-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+fn ocr_word(text: &str, bbox: [u32; 4], line: u32) -> Word {
+    Word {
+        text: text.into(),
+        bbox,
+        confidence: 60.0,
+        block: 1,
+        line,
+    }
+}
+
+/// The text layer holds the *repaired* text, not the OCR words: a repaired word replaces its OCR
+/// word on the same box, a line whose word count changed gets one box for the whole line, and a
+/// page whose lines no longer match keeps the OCR text with a warning.
+#[test]
+fn repaired_text_replaces_the_ocr_words() {
+    let dir = TempDir::new("repaired");
+    let scan = dir.join("scan.png");
+    fixture_page().save(&scan).expect("save PNG");
+    let doc = Document::open(&scan, &Limits::default()).expect("PNG opens");
+    let pages = vec![PageRecord {
+        number: 1,
+        source: Some("ocr".into()),
+        width: 2480,
+        height: 3508,
+        text_raw: "Ke hoach so 265\nBinh dan hoc vu so".into(),
+        // Decomposed on purpose: the layer is NFC whatever it is given.
+        text: "Ke\u{0302}\u{0301} hoa\u{0323}ch số 265\n\nBình dân học vụ số".into(),
+        words: vec![
+            ocr_word("Ke", [300, 400, 80, 50], 0),
+            ocr_word("hoach", [400, 400, 200, 50], 0),
+            ocr_word("so", [620, 400, 70, 50], 0),
+            ocr_word("265", [710, 400, 110, 50], 0),
+            // "Binh dan" OCR'd as one word: 5 boxes for 6 repaired tokens.
+            ocr_word("Binhdan", [300, 500, 300, 50], 1),
+            ocr_word("hoc", [620, 500, 100, 50], 1),
+            ocr_word("vu", [740, 500, 70, 50], 1),
+            ocr_word("so", [830, 500, 70, 50], 1),
+        ],
+        mean_confidence: Some(60.0),
+        error: None,
+    }];
+    let path = dir.join("out/scan.searchable.pdf");
+    let warnings =
+        write_searchable_pdf(&doc, &pages, &path, &AtomicBool::new(false)).expect("PDF written");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let pdf = Document::open(&path, &Limits::default()).expect("opens");
+    let (text, words, _, _) = text_layer(&pdf, 0);
+    let expected = ["Kế hoạch số 265", "Bình dân học vụ số"];
+    assert_eq!(extracted_tokens(&text), tokens(&expected), "{text}");
+    // "hoạch" sits on the box of "hoach".
+    let hoach = words.iter().find(|w| w.text == "hoạch").expect("hoạch");
+    assert!(hoach.bbox[0].abs_diff(400) <= 3, "{:?}", hoach.bbox);
+    if let Some(pages) = pdftotext(&path) {
+        assert_eq!(
+            extracted_tokens(&pages[0]),
+            tokens(&expected),
+            "{}",
+            pages[0]
+        );
+    }
+
+    // Lines that no longer match: the OCR words are kept, and the record is told.
+    let mut misaligned = pages.clone();
+    misaligned[0].text = "Kế hoạch số 265 Bình dân học vụ số".into();
+    let warnings = write_searchable_pdf(&doc, &misaligned, &path, &AtomicBool::new(false))
+        .expect("PDF written");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("page 1"), "{warnings:?}");
+    let pdf = Document::open(&path, &Limits::default()).expect("opens");
+    let (text, _, _, _) = text_layer(&pdf, 0);
+    assert_eq!(
+        extracted_tokens(&text),
+        tokens(&["Ke hoach so 265", "Binhdan hoc vu so"])
+    );
+
+    // Interrupted: nothing is left, not even the earlier PDF.
+    let stopped = write_searchable_pdf(&doc, &pages, &path, &AtomicBool::new(true));
+    assert!(stopped.is_err());
+    assert!(!path.exists());
+    assert!(walk(&dir.join("out")).is_empty(), "no temporary file left");
+}
