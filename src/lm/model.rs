@@ -57,6 +57,17 @@ pub struct Model {
     pub(crate) tri_p: Vec<u16>,
 }
 
+/// A two-word context, looked up: see [`Model::context`].
+#[derive(Debug, Clone, Copy)]
+pub struct Context {
+    /// The trigram range of `a b` and the back-off weight of `a b`, when `a b` is a bigram.
+    trigram: Option<(usize, usize, f32)>,
+    /// The bigram range of `b`.
+    bigram: (usize, usize),
+    /// The back-off weight of `b`.
+    unigram_bo: f32,
+}
+
 impl Model {
     /// The id of `word` (lower-case canonical), if it is in the vocabulary.
     pub fn id(&self, word: &str) -> Option<u32> {
@@ -108,6 +119,57 @@ impl Model {
             return dequantise(self.bi_bo[ab]) + self.logp2(b, c);
         }
         self.logp2(b, c)
+    }
+
+    /// The two-word context `a b` looked up once, so that [`Model::logp_in`] scores many
+    /// next words against it with one binary search each (the decoder's inner loop).
+    ///
+    /// ```
+    /// # fn demo(m: &sohoa::lm::model::Model, a: u32, b: u32, c: u32) {
+    /// let ctx = m.context(a, b);
+    /// assert_eq!(m.logp_in(&ctx, c), m.logp3(a, b, c));
+    /// # }
+    /// ```
+    pub fn context(&self, a: u32, b: u32) -> Context {
+        let range = |off: &[u32], i: usize| (off[i] as usize, off[i + 1] as usize);
+        let trigram = self.bigram_index(a, b).map(|ab| {
+            let (lo, hi) = range(&self.tri_off, ab);
+            (lo, hi, dequantise(self.bi_bo[ab]))
+        });
+        let bu = b as usize;
+        let (bigram, unigram_bo) = if bu + 1 < self.bi_off.len() {
+            (
+                range(&self.bi_off, bu),
+                dequantise(self.uni_bo.get(bu).copied().unwrap_or(0)),
+            )
+        } else {
+            (
+                (0, 0),
+                dequantise(self.uni_bo.get(bu).copied().unwrap_or(0)),
+            )
+        };
+        Context {
+            trigram,
+            bigram,
+            unigram_bo,
+        }
+    }
+
+    /// log10 p(c | context): the same value as [`Model::logp3`] for the context's words.
+    pub fn logp_in(&self, ctx: &Context, c: u32) -> f32 {
+        let w = c as u16;
+        let mut bo = 0.0;
+        if let Some((lo, hi, tri_bo)) = ctx.trigram {
+            if let Ok(i) = self.tri_w[lo..hi].binary_search(&w) {
+                return dequantise(self.tri_p[lo + i]);
+            }
+            bo = tri_bo;
+        }
+        let (lo, hi) = ctx.bigram;
+        match self.bi_w[lo..hi].binary_search(&w) {
+            Ok(i) => bo + dequantise(self.bi_p[lo + i]),
+            Err(_) => bo + ctx.unigram_bo + self.logp1(c),
+        }
     }
 
     /// Writes the model to `dir/sohoa.lm`.

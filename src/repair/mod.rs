@@ -175,11 +175,22 @@ pub struct Repairer {
     pub params: Params,
 }
 
+/// The text of a candidate, rendered only when it is written (most candidates never are).
+#[derive(Clone, Debug)]
+enum OptText {
+    /// The token as it is in the input.
+    Kept,
+    /// A vocabulary word in the token's case.
+    Word(u32, Case),
+    /// Anything else (a split, an abbreviation form, a word with a footnote mark).
+    Owned(String),
+}
+
 #[derive(Clone)]
 struct Opt {
     words: [u32; 2],
     n: u8,
-    text: String,
+    text: OptText,
     cost: f32,
     reason: &'static str,
 }
@@ -518,11 +529,11 @@ impl Repairer {
                             .map(|&id| self.word_opt(id, case, 0.0, "ascii-diacritics"))
                             .collect()
                     }
-                    None => vec![self.fixed(&[self.fixed_word(s)], s)],
+                    None => vec![self.fixed(&[self.fixed_word(s)])],
                 }
             }
             Mode::Ocr if !s.chars().any(is_vn_only) => self.ocr_options(s, kind, cache),
-            _ => vec![self.fixed(&[self.fixed_word(s)], s)],
+            _ => vec![self.fixed(&[self.fixed_word(s)])],
         }
     }
 
@@ -596,13 +607,13 @@ impl Repairer {
         None
     }
 
-    fn fixed(&self, words: &[u32], text: &str) -> Opt {
+    fn fixed(&self, words: &[u32]) -> Opt {
         let mut w = [0u32; 2];
         w[..words.len()].copy_from_slice(words);
         Opt {
             words: w,
             n: words.len() as u8,
-            text: text.to_string(),
+            text: OptText::Kept,
             cost: 0.0,
             reason: "kept",
         }
@@ -612,7 +623,7 @@ impl Repairer {
         Opt {
             words: [id, 0],
             n: 1,
-            text: apply_case(&self.model.vocab[id as usize], case),
+            text: OptText::Word(id, case),
             cost,
             reason,
         }
@@ -686,14 +697,14 @@ impl Repairer {
             } else {
                 self.params.keep_cost * 0.5
             };
-            let mut o = self.fixed(&[own], s);
+            let mut o = self.fixed(&[own]);
             o.cost = keep;
             opts.push(o);
         }
         if std::env::var_os("SOHOA_DEBUG").is_some() {
             let shown: Vec<String> = opts
                 .iter()
-                .map(|o| format!("{}:{:.2}", o.text, o.cost))
+                .map(|o| format!("{}:{:.2}", self.render(&o.text, s), o.cost))
                 .collect();
             eprintln!("{s}: {}", shown.join(" "));
         }
@@ -726,7 +737,7 @@ impl Repairer {
                             splits.push(Opt {
                                 words: [a.id, b.id],
                                 n: 2,
-                                text,
+                                text: OptText::Owned(text),
                                 cost,
                                 reason: "ocr-split",
                             });
@@ -761,28 +772,29 @@ impl Repairer {
             let s = t.text(line);
             let options = match t.kind {
                 Kind::Space => continue,
-                Kind::Number => vec![self.fixed(&[NUM], s)],
+                Kind::Number => vec![self.fixed(&[NUM])],
                 Kind::Symbol => {
-                    let mut o = self.fixed(&[SYM], s);
+                    let mut o = self.fixed(&[SYM]);
                     if let Some(fixed) = self.fix_abbreviation(s) {
-                        o.text = fixed;
+                        o.text = OptText::Owned(fixed);
                         o.reason = "abbreviation";
                     }
                     vec![o]
                 }
                 Kind::Punct => {
                     if ends_sentence(s) {
-                        vec![self.fixed(&[EOS, BOS], s)]
+                        vec![self.fixed(&[EOS, BOS])]
                     } else if last_punct {
-                        vec![self.fixed(&[], s)]
+                        vec![self.fixed(&[])]
                     } else {
-                        vec![self.fixed(&[PUNCT], s)]
+                        vec![self.fixed(&[PUNCT])]
                     }
                 }
                 Kind::Word | Kind::Mixed => {
                     if t.kind == Kind::Word && case_of(s) == Case::Upper {
                         if let Some(fixed) = self.fix_abbreviation(s) {
-                            let mut o = self.fixed(&[self.fixed_word(s)], &fixed);
+                            let mut o = self.fixed(&[self.fixed_word(s)]);
+                            o.text = OptText::Owned(fixed);
                             o.reason = "abbreviation";
                             slots.push(Slot {
                                 tok: ti,
@@ -800,7 +812,9 @@ impl Repairer {
                                 .word_options(word, Kind::Word, mode, cache)
                                 .into_iter()
                                 .map(|mut o| {
-                                    o.text.push_str(mark);
+                                    let mut text = self.render(&o.text, word).into_owned();
+                                    text.push_str(mark);
+                                    o.text = OptText::Owned(text);
                                     o
                                 })
                                 .collect();
@@ -847,15 +861,19 @@ impl Repairer {
                 let slot = &slots[si];
                 let (k, conf, alts) = &choice[si];
                 let opt = &slot.options[*k];
-                out.text.push_str(&opt.text);
-                let changed = opt.text != s;
+                let text = self.render(&opt.text, s);
+                out.text.push_str(&text);
+                let changed = text != s;
                 if changed || (detail && slot.options.len() > 1) {
                     out.tokens.push(TokenChange {
                         line: lineno,
                         input: s.to_string(),
-                        output: opt.text.clone(),
+                        output: text.into_owned(),
                         confidence: *conf,
-                        alternatives: alts.iter().map(|&a| slot.options[a].text.clone()).collect(),
+                        alternatives: alts
+                            .iter()
+                            .map(|&a| self.render(&slot.options[a].text, s).into_owned())
+                            .collect(),
                         reason: if changed { opt.reason } else { "kept" },
                         mode,
                     });
@@ -864,6 +882,16 @@ impl Repairer {
             } else {
                 out.text.push_str(s);
             }
+        }
+    }
+
+    /// The text of a candidate of `token`.
+    fn render<'a>(&'a self, text: &'a OptText, token: &'a str) -> std::borrow::Cow<'a, str> {
+        match text {
+            OptText::Kept => token.into(),
+            OptText::Word(id, Case::Lower) => self.model.vocab[*id as usize].as_str().into(),
+            OptText::Word(id, case) => apply_case(&self.model.vocab[*id as usize], *case).into(),
+            OptText::Owned(s) => s.as_str().into(),
         }
     }
 
@@ -906,10 +934,21 @@ impl Repairer {
         for (si, slot) in slots.iter().enumerate() {
             let prev: &[State] = if si == 0 { &start } else { &layers[si - 1] };
             let mut cur: Vec<State> = Vec::with_capacity(prev.len() * slot.options.len());
+            let contexts: Vec<_> = prev
+                .iter()
+                .map(|p| self.model.context(p.ctx.0, p.ctx.1))
+                .collect();
+            let scale = LN10 * self.params.lm_weight;
             for (oi, opt) in slot.options.iter().enumerate() {
                 let block = cur.len();
                 for (pi, p) in prev.iter().enumerate() {
-                    let (lm, c) = self.step(p.ctx, opt.words());
+                    let (lm, c) = match opt.words() {
+                        // one word: scored against the context looked up once per state
+                        &[w] if w != BOS => {
+                            (self.model.logp_in(&contexts[pi], w) * scale, (p.ctx.1, w))
+                        }
+                        words => self.step(p.ctx, words),
+                    };
                     let sc = p.score + lm - opt.cost;
                     match cur[block..].iter_mut().find(|s| s.ctx == c) {
                         Some(s) if s.score >= sc => {}
@@ -943,7 +982,7 @@ impl Repairer {
                     .iter()
                     .map(|s| {
                         let o = &slots[si].options[s.opt as usize];
-                        format!("{}={:.1}<{}", o.text, s.score, s.back)
+                        format!("{:?}={:.1}<{}", o.text, s.score, s.back)
                     })
                     .collect();
                 eprintln!("layer {si}: {}", shown.join(" "));
