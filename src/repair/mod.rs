@@ -63,6 +63,10 @@ pub enum Mode {
     Ascii,
     /// Legacy OCR without Vietnamese data: undo its confusions.
     Ocr,
+    /// Tesseract's Vietnamese OCR of a scan: the letters are mostly right but tone and vowel
+    /// marks slip on poor scans (`chuyến đối số`); every syllable's other accented forms are
+    /// candidates at a cost, and the language model decides.
+    Scan,
 }
 
 /// What happened to one token.
@@ -116,6 +120,8 @@ pub struct Params {
     pub split_trigger: f32,
     /// Search states (two-word contexts) kept per token at most.
     pub max_states: usize,
+    /// Cost of changing a syllable's marks in [`Mode::Scan`].
+    pub scan_change_cost: f32,
 }
 
 impl Params {
@@ -140,6 +146,7 @@ impl Params {
                     "split_cost" => p.split_cost = v,
                     "split_trigger" => p.split_trigger = v,
                     "max_states" => p.max_states = v as usize,
+                    "scan_change_cost" => p.scan_change_cost = v,
                     _ => {}
                 }
             }
@@ -160,6 +167,7 @@ impl Default for Params {
             split_cost: 4.0,
             split_trigger: 5.0,
             max_states: 8,
+            scan_change_cost: 5.0,
         }
     }
 }
@@ -533,8 +541,31 @@ impl Repairer {
                 }
             }
             Mode::Ocr if !s.chars().any(is_vn_only) => self.ocr_options(s, kind, cache),
+            Mode::Scan if kind == Kind::Word => self.scan_options(s),
             _ => vec![self.fixed(&[self.fixed_word(s)])],
         }
+    }
+
+    /// The candidates of a word read by Tesseract's Vietnamese model: itself, and the other
+    /// accented forms of its folded spelling at [`Params::scan_change_cost`] each.
+    fn scan_options(&self, s: &str) -> Vec<Opt> {
+        let own = self.fixed_word(s);
+        let mut keep = self.fixed(&[own]);
+        let case = case_of(s);
+        let Some(ids) = self.fold_index.get(&fold(&s.to_lowercase())) else {
+            return vec![keep];
+        };
+        if own == UNK {
+            // not a word the model knows: a slip is likelier than a rare word
+            keep.cost = self.params.scan_change_cost;
+        }
+        let mut opts = vec![keep];
+        opts.extend(
+            ids.iter().filter(|&&id| id != own).map(|&id| {
+                self.word_opt(id, case, self.params.scan_change_cost, "scan-diacritics")
+            }),
+        );
+        opts
     }
 
     /// Where the footnote mark starts in a word followed by one or two digits (`tỉnh1`,
