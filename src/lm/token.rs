@@ -7,7 +7,7 @@
 
 /// Characters legacy OCR (Tesseract without Vietnamese data) emits in place of Vietnamese
 /// letters; they count as word characters.
-pub const OCR_SYMBOLS: [char; 9] = ['&', '¥', '§', '£', '¢', '©', '®', '€', '°'];
+pub const OCR_SYMBOLS: [char; 10] = ['&', '¥', '§', '£', '¢', '©', '®', '€', '°', '$'];
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

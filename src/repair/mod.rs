@@ -179,6 +179,8 @@ pub struct Repairer {
     trie: Trie,
     channel: Channel,
     abbrevs: FxHashMap<String, String>,
+    /// The `Đ` forms of `abbrevs` (`QĐ`, `BGDĐT`).
+    abbrev_forms: rustc_hash::FxHashSet<String>,
     /// Decoder settings.
     pub params: Params,
 }
@@ -212,6 +214,10 @@ impl Opt {
 /// Extra cost, in legacy OCR, of reading trailing digits as a footnote mark rather than as
 /// letters.
 const FOOTNOTE_COST: f32 = 2.0;
+
+/// Largest channel cost of `đ` read as a letter for that letter to be taken as a misread `Đ`
+/// in an abbreviation.
+const MISREAD_D_COST: f32 = 6.0;
 
 /// Largest channel cost at which an abbreviation-like OCR token is replaced by a word.
 const ABBREVIATION_EDIT_LIMIT: f32 = 6.0;
@@ -359,12 +365,14 @@ impl Repairer {
                 })
                 .map(|(i, w)| (i as u32, w.as_str())),
         );
+        let abbrev_forms = abbrevs.values().cloned().collect();
         Ok(Repairer {
             model,
             fold_index,
             trie,
             channel,
             abbrevs,
+            abbrev_forms,
             params: Params::from_env(),
         })
     }
@@ -603,6 +611,12 @@ impl Repairer {
                     return;
                 }
             }
+            if let Some(form) = self.misread_abbreviation(part) {
+                out.push_str(&form);
+                *changed = true;
+                part.clear();
+                return;
+            }
             out.push_str(part);
             part.clear();
         };
@@ -616,6 +630,35 @@ impl Repairer {
         }
         flush(&mut part, &mut out, &mut changed);
         changed.then_some(out)
+    }
+
+    /// A known `Đ` abbreviation whose `Đ` the OCR read as another letter (`Qb` → `QĐ`,
+    /// `BGDPT` → `BGDĐT`): one letter that the channel often produces for `đ` is replaced,
+    /// and the result must be a known abbreviation form.
+    fn misread_abbreviation(&self, part: &str) -> Option<String> {
+        let n = part.chars().count();
+        if !(2..=10).contains(&n)
+            || !part.chars().all(|c| c.is_ascii_alphabetic())
+            || !part.starts_with(|c: char| c.is_ascii_uppercase())
+            || self.abbrev_forms.contains(part)
+        {
+            return None;
+        }
+        let mut found = None;
+        for (i, c) in part.char_indices() {
+            let lower = c.to_ascii_lowercase();
+            if self.channel.sub_chars('đ', &[lower]) > MISREAD_D_COST {
+                continue;
+            }
+            let candidate = format!("{}Đ{}", &part[..i], &part[i + 1..]);
+            if self.abbrev_forms.contains(&candidate) {
+                if found.is_some() {
+                    return None; // two readings: not certain
+                }
+                found = Some(candidate);
+            }
+        }
+        found
     }
 
     /// The `Đ` form of an ASCII abbreviation: a learned one (`QD` → `QĐ`), or a learned one of
