@@ -17,8 +17,8 @@ build: setup
 ## Run the main job on the bundled fixtures and say where the output is.
 demo: build
 	@rm -rf $(DEMO_OUT)
-	$(BIN) run fixtures/scans fixtures/legacy-ocr --out $(DEMO_OUT) --progress none
-	@echo "demo output: $(DEMO_OUT)/ (one .json record and .txt text per document; run-report.json)"
+	$(BIN) run fixtures/scans fixtures/legacy-ocr --out $(DEMO_OUT) --progress none --pdf
+	@echo "demo output: $(DEMO_OUT)/ (per document a .json record, the .txt text and for scans a .searchable.pdf; run-report.json)"
 
 ## Rebuild the repair model from the public corpora in ../shared/corpus (see dictionaries/PROVENANCE.md).
 model: build
