@@ -24,6 +24,71 @@ pub struct RestoreArgs {
 }
 
 impl RestoreArgs {
+    /// Text output, paragraph by paragraph: the decoder's context ends at a blank line, so
+    /// repairing each paragraph alone gives the same text as repairing the whole input, and
+    /// memory is bounded by the longest paragraph, not the file.
+    fn run_streaming(self) -> anyhow::Result<()> {
+        let repairer = match &self.model {
+            Some(dir) => Repairer::load(dir)?,
+            None => Repairer::load_default()?,
+        };
+        let mut input: Box<dyn std::io::BufRead> = if self.input == "-" {
+            Box::new(std::io::BufReader::new(std::io::stdin()))
+        } else {
+            let file = std::fs::File::open(&self.input)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", self.input))?;
+            Box::new(std::io::BufReader::new(file))
+        };
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        let mut paragraph = String::new();
+        let mut bad_lines: Vec<usize> = Vec::new();
+        let flush = |paragraph: &mut String, out: &mut dyn Write| -> std::io::Result<()> {
+            if !paragraph.is_empty() {
+                let restored = repairer.restore_with(paragraph, self.mode, false);
+                out.write_all(restored.text.as_bytes())?;
+                paragraph.clear();
+            }
+            Ok(())
+        };
+        let mut bytes = Vec::new();
+        for lineno in 1.. {
+            bytes.clear();
+            let n = input
+                .read_until(b'\n', &mut bytes)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", self.input))?;
+            if n == 0 {
+                break;
+            }
+            let text = String::from_utf8_lossy(&bytes);
+            if matches!(text, std::borrow::Cow::Owned(_)) {
+                bad_lines.push(lineno);
+            }
+            if text.trim().is_empty() {
+                flush(&mut paragraph, &mut out)?;
+                out.write_all(text.as_bytes())?;
+            } else {
+                paragraph.push_str(&text);
+            }
+        }
+        flush(&mut paragraph, &mut out)?;
+        out.flush()?;
+        if !bad_lines.is_empty() {
+            let shown: Vec<String> = bad_lines.iter().take(20).map(|n| n.to_string()).collect();
+            let more = if bad_lines.len() > 20 {
+                format!(" and {} more", bad_lines.len() - 20)
+            } else {
+                String::new()
+            };
+            eprintln!(
+                "sohoa restore: {}: invalid UTF-8 replaced by U+FFFD on line {}{more}",
+                self.input,
+                shown.join(", ")
+            );
+        }
+        Ok(())
+    }
+
     /// Runs the command; errors go to stderr with exit status 1.
     pub fn run(self) -> ExitCode {
         match self.run_inner() {
@@ -36,6 +101,9 @@ impl RestoreArgs {
     }
 
     fn run_inner(self) -> anyhow::Result<()> {
+        if !self.json {
+            return self.run_streaming();
+        }
         let mut bytes = Vec::new();
         if self.input == "-" {
             std::io::stdin().lock().read_to_end(&mut bytes)?;
