@@ -9,6 +9,9 @@ use std::path::PathBuf;
 
 /// Build, inspect and adapt the language model.
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Examples:\n  sohoa lm build --corpus laws.txt.xz archive.txt --weight archive.txt=3 --out mymodel\n  sohoa lm confusions --pairs pairs/ --out mymodel/confusions.tsv\n  sohoa lm export --arpa --model dictionaries --out model.arpa\n\nThe exact commands that built dictionaries/ are in dictionaries/PROVENANCE.md (make model)."
+)]
 pub struct LmArgs {
     #[command(subcommand)]
     command: LmCommand,

@@ -8,6 +8,9 @@ use std::process::ExitCode;
 
 /// Restore diacritics and undo OCR confusions.
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Examples:\n  sohoa restore legacy.ocr.txt > legacy.txt\n  echo 'Binh dan hoc vu so' | sohoa restore\n  sohoa restore --json --mode ocr page.txt\n\nModes are chosen per line (ascii, ocr, clean) unless --mode is given; scan is for\nTesseract's own Vietnamese output. Exit status: 0 done, 1 the input or the model could not be read."
+)]
 pub struct RestoreArgs {
     /// Input file, or `-` for standard input.
     #[arg(default_value = "-")]
