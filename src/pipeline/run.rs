@@ -7,7 +7,7 @@ use super::record::{PageRecord, RECORD_FORMAT, Record, SourceInfo, Timing, ToolI
 use crate::extract::{self, LayoutLine};
 use crate::ingest::{Document, Limits, PageOptions, Word};
 use crate::ocr::{self, OcrOptions, TextSource};
-use crate::repair::Repairer;
+use crate::repair::{Mode, Repairer};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -127,9 +127,19 @@ fn unix_now() -> u64 {
 
 /// The repaired text of a page, or the raw text without a repairer.
 fn repair_text(repairer: Option<&Repairer>, raw: &str, warnings: &mut Vec<String>) -> String {
+    repair_text_in(repairer, raw, Mode::Auto, warnings)
+}
+
+/// The repaired text of a page in `mode`.
+fn repair_text_in(
+    repairer: Option<&Repairer>,
+    raw: &str,
+    mode: Mode,
+    warnings: &mut Vec<String>,
+) -> String {
     match repairer {
         Some(r) => {
-            let restored = r.restore(raw);
+            let restored = r.restore_with(raw, mode, false);
             warnings.extend(restored.warnings);
             restored.text
         }
@@ -209,7 +219,13 @@ pub fn read_page(
     match result {
         Ok(page) => {
             let mut warnings = Vec::new();
-            let text = repair_text(repairer, &page.text, &mut warnings);
+            // Tesseract's Vietnamese model gets the letters but slips on marks of poor scans:
+            // its pages are repaired in scan mode; a text layer or other languages per line.
+            let mode = match page.source {
+                TextSource::Ocr if ocr_options.lang.split('+').any(|l| l == "vie") => Mode::Scan,
+                _ => Mode::Auto,
+            };
+            let text = repair_text_in(repairer, &page.text, mode, &mut warnings);
             let source = match page.source {
                 TextSource::Ocr => "ocr",
                 TextSource::TextLayer => "text_layer",
