@@ -123,10 +123,11 @@ pub(crate) fn name_from_folded(folded: &str) -> Option<&'static str> {
 /// assert_eq!(name_for_code("QĐ", None), Some("Quyết định"));
 /// ```
 pub(crate) fn name_for_code(code: &str, party: Option<bool>) -> Option<&'static str> {
-    let want = |s: Sys| match (party, s) {
-        (_, Sys::Both) | (None, _) => true,
-        (Some(true), Sys::Party) | (Some(false), Sys::State) => true,
-        _ => false,
+    let want = |s: Sys| {
+        matches!(
+            (party, s),
+            (_, Sys::Both) | (None, _) | (Some(true), Sys::Party) | (Some(false), Sys::State)
+        )
     };
     TYPES
         .iter()
@@ -310,8 +311,10 @@ fn build_ref(
             } else {
                 code = Some(s.clone());
             }
-        } else if unaccented {
-            if let Some(a) = restore_agency(s) {
+        } else if let Some(a) = restore_agency(s) {
+            // Text that lost its diacritics: `DU` can only be `ĐU`. In accented (repaired)
+            // text only a plain `D` is taken for a lost `Đ`: `P` is real in `GDPT`.
+            if unaccented || !s.contains(['b', 'P', 'p']) {
                 *s = a.to_string();
             }
         }
@@ -388,6 +391,13 @@ mod tests {
             vec!["48-BC/BTGDVTU"]
         );
         assert_eq!(refs("số 265-\nKH/TU trên"), vec!["265-KH/TU"]);
+    }
+
+    #[test]
+    fn real_p_is_kept_in_accented_text() {
+        let r = find_refs("Công văn số 4567/BGDĐT-GDPT và 03-KH/DU", false);
+        let v: Vec<&str> = r.iter().map(|m| m.reference.as_str()).collect();
+        assert_eq!(v, ["4567/BGDĐT-GDPT", "03-KH/ĐU"]);
     }
 
     #[test]

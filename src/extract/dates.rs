@@ -86,7 +86,9 @@ pub(crate) struct FoundDate {
 
 static LONG_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)ng[a-z]{1,2}y\s+(\d{1,2})\s+th[a-z]{1,2}ng\s+(\d{1,2})\s+n[a-z]{1,2}m\s+(\d{4})",
+        // `tháng` may come out of a poor scan as any short token (`SB0`): day, token, month
+        // and `năm YYYY` together are still unmistakable.
+        r"(?i)ng[a-z]{1,2}y[.,:]?\s+(\d{1,2})\s+(?:th[a-z]{1,2}ng|[^\s\d]\S{0,4})\s+(\d{1,2})\s+n[a-z]{1,2}m\s+(\d{4})",
     )
     .expect("valid long date regex")
 });

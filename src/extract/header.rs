@@ -64,9 +64,16 @@ static SECTION_RE: LazyLock<Regex> =
 /// ...`), with the rest of the line after the type name.
 pub(crate) fn heading_type(line: &str) -> Option<(&'static str, String)> {
     let t = line.trim();
-    if t.is_empty() || !is_upper_text(t) {
+    if t.is_empty() {
         return None;
     }
+    let cleaned;
+    let t = if is_upper_text(t) {
+        t
+    } else {
+        cleaned = strip_scan_noise(t)?;
+        cleaned.as_str()
+    };
     let f = fold_lower(t);
     let f = squash(&f);
     for name in codes::TYPE_NAMES {
@@ -88,6 +95,41 @@ pub(crate) fn heading_type(line: &str) -> Option<(&'static str, String)> {
         }
     }
     None
+}
+
+/// The run of words in capitals of a line that a poor scan framed with specks read as short
+/// fragments (`St nộ KẾ HOẠCH _` → `KẾ HOẠCH`); `None` when the rest is more than noise.
+fn strip_scan_noise(t: &str) -> Option<String> {
+    // A numbered line (`1. KẾ HOẠCH`) is a section, not a framed heading.
+    if t.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let words: Vec<&str> = t
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .collect();
+    let upper = |w: &&str| w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && is_upper_text(w);
+    let mut best = (0, 0);
+    let mut i = 0;
+    while i < words.len() {
+        if upper(&words[i]) {
+            let j = (i..words.len())
+                .find(|&j| !upper(&words[j]))
+                .unwrap_or(words.len());
+            if j - i > best.1 - best.0 {
+                best = (i, j);
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    let (a, b) = best;
+    let noise: Vec<&&str> = words[..a].iter().chain(&words[b..]).collect();
+    let short = noise
+        .iter()
+        .all(|w| w.chars().filter(|c| c.is_alphabetic()).count() <= 3);
+    (b > a && noise.len() <= 3 && short).then(|| words[a..b].join(" "))
 }
 
 fn is_separator(s: &str) -> bool {
@@ -405,6 +447,13 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize) -> Header {
 /// The casing printed in the body for an issuer name printed in capitals in the header, else
 /// administrative sentence case.
 pub(crate) fn cased(doc: &Doc, upper: &str) -> String {
+    let fixed;
+    let upper = if is_upper_text(upper) {
+        fixed = super::lexicon::canon_org(upper);
+        fixed.as_str()
+    } else {
+        upper
+    };
     let cased = org_case(upper);
     let key = fold_lower(&cased);
     let n = key.chars().count();

@@ -35,6 +35,7 @@ mod codes;
 mod dates;
 pub mod export;
 mod header;
+mod lexicon;
 mod refs;
 mod targets;
 mod text;
@@ -343,10 +344,10 @@ fn layout_left_header(layout: &[LayoutLine]) -> Vec<&LayoutLine> {
 fn second_document(doc: &Doc) -> Option<usize> {
     let mut anchors = Vec::new();
     for (i, l) in doc.lines.iter().enumerate() {
-        if header::PARTY_RE.is_match(&l.folded) || header::STATE_RE.is_match(&l.folded) {
-            if anchors.last().is_none_or(|&p: &usize| i > p + 25) {
-                anchors.push(i);
-            }
+        if (header::PARTY_RE.is_match(&l.folded) || header::STATE_RE.is_match(&l.folded))
+            && anchors.last().is_none_or(|&p: &usize| i > p + 25)
+        {
+            anchors.push(i);
         }
     }
     let second = *anchors.get(1)?;
@@ -558,8 +559,27 @@ pub fn extract(text: &str, layout: Option<&[LayoutLine]>) -> Extraction {
 
     // Place and date.
     if let Some((li, p)) = &h.place {
-        m.place = Some(p.clone());
-        ctx.put("place", *li, *li, Source::rule("date_line", 0.9));
+        // The place is the locality of the issuer's seat (Nghị định 30/2020, Hướng dẫn 36):
+        // check its spelling against the header's localities and the provinces.
+        let localities: Vec<String> = [&m.issuer.name, &m.issuer.parent]
+            .into_iter()
+            .flatten()
+            .filter_map(|n| lexicon::locality(n))
+            .collect();
+        let mut src = Source::rule("date_line", 0.9);
+        match lexicon::check_place(p, &localities) {
+            Some((fixed, why)) if fixed != *p => {
+                src.flags.push(format!("spelling_from_{why}"));
+                src.confidence = 0.8;
+                m.place = Some(fixed);
+            }
+            Some(_) => {
+                src.confidence = 0.95;
+                m.place = Some(p.clone());
+            }
+            None => m.place = Some(p.clone()),
+        }
+        ctx.put("place", *li, *li, src);
     }
     if let Some((li, d)) = &h.date {
         m.issued_date = Some(d.clone());
@@ -651,6 +671,14 @@ pub fn extract(text: &str, layout: Option<&[LayoutLine]>) -> Extraction {
         warnings.push("no recipients list (Nơi nhận:) found".into());
     }
     for (k, (s, lines)) in cl.signers.iter().enumerate() {
+        let mut s = s.clone();
+        // Titles and collective bodies are a closed list: repair OCR slips in them.
+        for v in [&mut s.on_behalf_of, &mut s.position].into_iter().flatten() {
+            if let Some(t) = lexicon::canon_title(v) {
+                *v = t.to_string();
+            }
+        }
+        let s = &s;
         m.signers.push(s.clone());
         for (field, val) in [
             ("authority", &s.authority),

@@ -112,8 +112,7 @@ pub(crate) fn issuer_at(s: &str) -> Option<String> {
         // Cut the token at the first hard punctuation.
         let cut = tok
             .char_indices()
-            .find(|(_, c)| matches!(c, ',' | ';' | '.' | '(' | ')' | ':' | '“' | '”' | '"'))
-            .map(|(b, c)| (b, c));
+            .find(|(_, c)| matches!(c, ',' | ';' | '.' | '(' | ')' | ':' | '“' | '”' | '"'));
         let (word, punct) = match cut {
             Some((b, c)) => (&tok[..b], Some(c)),
             None => (tok, None),

@@ -154,6 +154,9 @@ fn make_target(label: Option<String>, text: &str, year: Option<i32>) -> Option<T
     })
 }
 
+static NAM_YEAR_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"n[a-z]{1,2}m\s+((?:19|20)\d{2})").expect("regex"));
+
 /// Extracts targets from `lines`; returns each with the range of line indexes it spans.
 pub(crate) fn extract(lines: &[Line], default_year: Option<i32>) -> Vec<(Target, usize, usize)> {
     let mut out = Vec::new();
@@ -179,11 +182,7 @@ pub(crate) fn extract(lines: &[Line], default_year: Option<i32>) -> Vec<(Target,
             .and_then(|c| c[1].parse().ok());
         let section_year = YEAR_IN_RE
             .captures(&f)
-            .or_else(|| {
-                Regex::new(r"n[a-z]{1,2}m\s+((?:19|20)\d{2})")
-                    .ok()
-                    .and_then(|r| r.captures(&f))
-            })
+            .or_else(|| NAM_YEAR_RE.captures(&f))
             .and_then(|c| c[1].parse::<i32>().ok());
         let mut year = section_year;
         let mut cur: Option<(Option<String>, String, usize, usize)> = None;
