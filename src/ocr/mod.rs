@@ -95,8 +95,11 @@ pub enum Error {
     Recognize(String),
 }
 
+/// A worker's engine with the (language, data path) it was started with.
+type CachedEngine = ((String, Option<String>), Engine);
+
 thread_local! {
-    static ENGINE: RefCell<Option<((String, Option<String>), Engine)>> = const { RefCell::new(None) };
+    static ENGINE: RefCell<Option<CachedEngine>> = const { RefCell::new(None) };
 }
 
 /// Checks that Tesseract starts with the options' language, so a missing language is reported
