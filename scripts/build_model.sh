@@ -50,7 +50,13 @@ mkdir -p "$PAIRS/all"
 for set in a b; do
   for f in "$PAIRS/$set"/*.txt; do cp "$f" "$PAIRS/all/$set-$(basename "$f")"; done
 done
+# the real legacy-OCR pairs count three times: they are the distribution to repair, and the
+# synthetic ones outnumber them ten to one
 if [ -d "$SHARED/fixtures/ocr" ]; then
-  cp "$SHARED"/fixtures/ocr/*.ocr.txt "$SHARED"/fixtures/ocr/*.truth.txt "$PAIRS/all/"
+  for copy in 1 2 3; do
+    for f in "$SHARED"/fixtures/ocr/*.ocr.txt "$SHARED"/fixtures/ocr/*.truth.txt; do
+      cp "$f" "$PAIRS/all/real$copy-$(basename "$f")"
+    done
+  done
 fi
 "$BIN" lm confusions --pairs "$PAIRS/all" --out "$OUT/confusions.tsv"
