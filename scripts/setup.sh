@@ -58,9 +58,10 @@ PY
 fi
 
 # Python packages used by the measuring scripts (scorers, scan maker, pyvi comparison).
-if ! python3 -c "import rapidfuzz, PIL, numpy, reportlab" 2>/dev/null; then
+PY_PACKAGES=(rapidfuzz pillow numpy reportlab "pypdfium2==$PYPDFIUM2_VERSION")
+if ! python3 -c "import rapidfuzz, PIL, numpy, reportlab, pypdfium2" 2>/dev/null; then
   echo "setup: installing Python packages for the measuring scripts"
-  python3 -m pip install --quiet rapidfuzz pillow numpy reportlab 2>/dev/null \
-    || python3 -m pip install --quiet --break-system-packages rapidfuzz pillow numpy reportlab
+  python3 -m pip install --quiet "${PY_PACKAGES[@]}" 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages "${PY_PACKAGES[@]}"
 fi
 echo "setup: ok"
