@@ -42,6 +42,30 @@ fn norm_authority(party: &str, state: &str, q: &str) -> String {
     String::new()
 }
 
+/// Scan specks at the ends of a closing line (`___ T/MBANTHƯỜNG VỤ _ˆ`, `. - Các ban`), and an
+/// authority glued to the body it signs for (`T/MBAN` → `T/M BAN`). List dashes and the
+/// punctuation ending an item are kept.
+fn despeck(t: &str) -> String {
+    let speck = |c: char| {
+        matches!(
+            c,
+            '_' | 'ˆ' | '~' | '|' | '`' | '\'' | '‘' | '’' | '>' | '<' | '¡' | '˜'
+        ) || c.is_whitespace()
+    };
+    let mut s = t.trim_matches(speck);
+    // A stray `.`, `,` or `:` before the list dash or the first word.
+    while let Some(rest) = s.strip_prefix(['.', ',', ':', ';']) {
+        s = rest.trim_start_matches(speck);
+    }
+    static GLUED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(T\s*/\s*UQ|T\s*/\s*M|K\s*/\s*T|T\s*/\s*L)(\p{Lu}{2,}.*)$").expect("regex")
+    });
+    match GLUED.captures(s) {
+        Some(c) => format!("{} {}", &c[1], &c[2]),
+        None => s.to_string(),
+    }
+}
+
 fn is_title_run(words: &[&str]) -> bool {
     if words.len() < 2
         && !words
@@ -212,7 +236,8 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize, body_start: usi
         let mut above: Vec<(usize, String)> = Vec::new();
         while k > min_start && nn - k < 8 {
             k -= 1;
-            let t = lines[k].text.trim();
+            let cleaned = despeck(&lines[k].text);
+            let t = cleaned.as_str();
             if t.is_empty() || is_noise(t) {
                 continue;
             }
@@ -256,7 +281,8 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize, body_start: usi
                     (i, lines[i].text.clone())
                 }
             };
-            let t = raw.trim();
+            let cleaned = despeck(&raw);
+            let t = cleaned.as_str();
             if t.is_empty() {
                 continue;
             }
@@ -494,6 +520,13 @@ mod tests {
         assert_eq!(s.authority, None);
         assert_eq!(s.position.as_deref(), Some("GIÁM ĐỐC"));
         assert_eq!(s.name.as_deref(), Some("Nguyễn Văn An"));
+    }
+
+    #[test]
+    fn specks_and_glued_authority() {
+        assert_eq!(despeck("___ T/MBANTHƯỜNG VỤ _ˆ"), "T/M BANTHƯỜNG VỤ");
+        assert_eq!(despeck(". - Các ban, Văn phòng,"), "- Các ban, Văn phòng,");
+        assert_eq!(despeck("- Như trên;"), "- Như trên;");
     }
 
     #[test]

@@ -132,6 +132,18 @@ fn strip_scan_noise(t: &str) -> Option<String> {
     (b > a && noise.len() <= 3 && short).then(|| words[a..b].join(" "))
 }
 
+/// A line holding the document's own `Số …` number + symbol.
+pub(crate) fn is_number_line(line: &str) -> bool {
+    let folded = text::fold_chars(line);
+    NUMBER_RE.find_iter(&folded).any(|m| {
+        let digit_b = m.end() - 1;
+        let from = text::char_to_byte(line, text::byte_to_char(&folded, digit_b));
+        codes::find_refs(&line[from..], false)
+            .first()
+            .is_some_and(|r| r.start == 0)
+    })
+}
+
 fn is_separator(s: &str) -> bool {
     let t = s.trim();
     t.len() >= 3
@@ -192,7 +204,18 @@ fn strip_header_parts(line: &str) -> String {
             s.truncate(bs);
         }
     }
-    let s = s.replace(['*', '~', '_', '|'], " ");
+    // Scan specks read as quotes, tildes, modifier letters (`ˆ`); none belongs in a name.
+    let s: String = s
+        .chars()
+        .map(|c| {
+            let speck = matches!(
+                c,
+                '*' | '~' | '_' | '|' | '\'' | '`' | '‘' | '’' | '"' | '“' | '”'
+            ) || (c.is_alphabetic() && !c.is_uppercase() && !c.is_lowercase());
+            if speck { ' ' } else { c }
+        })
+        .collect();
+    let s = super::lexicon::drop_leading_noise(&squash(&s));
     let s = squash(&s);
     s.trim_matches(|c: char| !c.is_alphanumeric() && c != ')' && c != '.')
         .trim_end_matches('.')
@@ -305,16 +328,20 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize) -> Header {
         let zone = &lines[..number_zone_end.min(lines.len())];
         let (joined, starts) = text::join_lines(zone);
         let folded = text::fold_chars(&joined);
-        if let Some(m) = NUMBER_RE.find(&folded) {
+        // The first `Số` followed by a number + symbol (a poor scan's `tháng` can read `SB0`).
+        for m in NUMBER_RE.find_iter(&folded) {
             // The digit that ends the match starts the reference.
             let digit_b = m.end() - 1;
             let orig_from = text::char_to_byte(&joined, text::byte_to_char(&folded, digit_b));
             let tail = &joined[orig_from..];
-            if let Some(r) = codes::find_refs(tail, doc.unaccented).into_iter().next() {
-                if r.start == 0 {
-                    let li = text::line_of(&starts, orig_from);
-                    h.reference = Some((seg_start + li, r));
-                }
+            if let Some(r) = codes::find_refs(tail, doc.unaccented)
+                .into_iter()
+                .next()
+                .filter(|r| r.start == 0)
+            {
+                let li = text::line_of(&starts, orig_from);
+                h.reference = Some((seg_start + li, r));
+                break;
             }
         }
     }

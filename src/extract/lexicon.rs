@@ -219,7 +219,7 @@ pub(crate) fn canon_org(upper: &str) -> String {
                 // Keep printed punctuation attached to the last word (`HỘI,`).
                 && words[i..i + pk.len()]
                     .iter()
-                    .all(|w| w.chars().all(|c| c.is_alphabetic())))
+                    .all(|w| w.trim_end_matches('.').chars().all(|c| c.is_alphabetic())))
             .then_some((*p, pk.len()))
         });
         if let Some((p, n)) = hit {
@@ -248,6 +248,35 @@ pub(crate) fn canon_org(upper: &str) -> String {
         i += 1;
     }
     out.join(" ")
+}
+
+/// Drops up to two short tokens (3 letters or fewer) before a known organisation phrase at the
+/// start of a header line: a poor scan's specks (`RE ĐẢNG BỘ …`, `-: ĐẢNG ỦY …`).
+pub(crate) fn drop_leading_noise(line: &str) -> String {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let starts_phrase = |i: usize| {
+        ORG_PHRASES.iter().any(|p| {
+            let pk: Vec<String> = p.split(' ').map(key).collect();
+            pk.len() >= 2
+                && i + pk.len() <= words.len()
+                && pk.iter().enumerate().all(|(k, w)| key(words[i + k]) == *w)
+        })
+    };
+    if starts_phrase(0) {
+        return line.to_string();
+    }
+    for i in 1..=2.min(words.len()) {
+        let short = words[..i]
+            .iter()
+            .all(|w| w.chars().filter(|c| c.is_alphabetic()).count() <= 3);
+        if !short {
+            break;
+        }
+        if starts_phrase(i) {
+            return words[i..].join(" ");
+        }
+    }
+    line.to_string()
 }
 
 /// A signature title or collective body matched against [`TITLES`]: exact on the folded form
@@ -361,6 +390,15 @@ mod tests {
             "ỦY BAN NHÂN DÂN TỈNH THANH HÓA"
         );
         assert_eq!(canon_org("UBND XÃ ĐỨC THỊNH"), "UBND XÃ ĐỨC THỊNH");
+        assert_eq!(
+            canon_org("ĐẢNG BỘ THÀNH PHÔ. HẢI PHÒNG"),
+            "ĐẢNG BỘ THÀNH PHỐ HẢI PHÒNG"
+        );
+        assert_eq!(
+            drop_leading_noise("RE ĐẢNG BỘ THÀNH PHỐ"),
+            "ĐẢNG BỘ THÀNH PHỐ"
+        );
+        assert_eq!(drop_leading_noise("SỞ Y TẾ"), "SỞ Y TẾ");
     }
 
     #[test]

@@ -335,6 +335,10 @@ fn layout_left_header(layout: &[LayoutLine]) -> Vec<&LayoutLine> {
         let centre = l.bbox[0] + l.bbox[2] / 2;
         if l.page_width > 0 && centre < l.page_width * 45 / 100 {
             out.push(l);
+            // The number (`Số …`) closes the left block in both standards.
+            if header::is_number_line(&l.text) {
+                break;
+            }
         }
     }
     out
