@@ -109,11 +109,9 @@ fn own_test_documents_match_their_expected_metadata() {
     own_test_documents(&["--no-repair"]);
 }
 
-/// The same through the repair engine: correct text must come out of repair unchanged.
-/// Ignored for now: since commit ce0479f repair rewrites the real code `GDPT` (giáo dục phổ
-/// thông) to `GDĐT` in correctly typed text (`2156/SGDĐT-GDPT`, `Lưu: VT, GDPT`).
+/// The same through the repair engine: correct text must come out of repair unchanged (it
+/// once rewrote the real code `GDPT`, giáo dục phổ thông, to `GDĐT`).
 #[test]
-#[ignore = "repair turns a correct GDPT into GDĐT (src/repair regression, reported)"]
 fn own_test_documents_survive_repair() {
     own_test_documents(&[]);
 }

@@ -124,6 +124,10 @@ fn official_abbreviations_get_their_d_stroke() {
     // an agency code whose D is not Đ stays as printed
     let out = restore("So 42-BC/BTGDVTU\n");
     assert!(out.contains("42-BC/BTGDVTU"), "{out}");
+    // a lower-case b among capitals is a misread Đ; an upper-case P may be the real code
+    let out = restore("Quyet dinh 1315/Qb-TTg; Cong van 2156/SGDĐT-GDPT\n");
+    assert!(out.contains("1315/QĐ-TTg"), "{out}");
+    assert!(out.contains("2156/SGDĐT-GDPT"), "{out}");
 }
 
 #[test]

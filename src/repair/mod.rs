@@ -632,9 +632,9 @@ impl Repairer {
         changed.then_some(out)
     }
 
-    /// A known `Đ` abbreviation whose `Đ` the OCR read as another letter (`Qb` → `QĐ`,
-    /// `BGDPT` → `BGDĐT`): one letter that the channel often produces for `đ` is replaced,
-    /// and the result must be a known abbreviation form.
+    /// A known `Đ` abbreviation whose `Đ` the OCR read as a lower-case letter among capitals
+    /// (`Qb` → `QĐ`, `BGDbT` → `BGDĐT`): a letter that the channel often produces for `đ` is
+    /// replaced, and the result must be a known abbreviation form.
     fn misread_abbreviation(&self, part: &str) -> Option<String> {
         let n = part.chars().count();
         if !(2..=10).contains(&n)
@@ -646,8 +646,15 @@ impl Repairer {
         }
         let mut found = None;
         for (i, c) in part.char_indices() {
-            let lower = c.to_ascii_lowercase();
-            if self.channel.sub_chars('đ', &[lower]) > MISREAD_D_COST {
+            // only a lower-case letter among capitals is certainly a slip: an upper-case one
+            // may be the real code (GDPT, giáo dục phổ thông, is not GDĐT)
+            let others_upper = part
+                .char_indices()
+                .all(|(j, o)| j == i || o.is_ascii_uppercase());
+            if !c.is_ascii_lowercase()
+                || !others_upper
+                || self.channel.sub_chars('đ', &[c]) > MISREAD_D_COST
+            {
                 continue;
             }
             let candidate = format!("{}Đ{}", &part[..i], &part[i + 1..]);
