@@ -5,7 +5,11 @@
 //! cargo bench --no-default-features --features search --bench search
 //! SOHOA_BENCH_DOCS=1000 cargo bench ...   # a smaller corpus
 //! SOHOA_BENCH_DIR=out cargo bench ...      # real records: index a copy of a `sohoa run` folder
+//! SOHOA_BENCH_WORDS=20000 cargo bench ...   # longer documents (default 200 to 1,500 words)
+//! cargo bench --bench search -- nomatch      # the figures only, no criterion runs
 //! ```
+//!
+//! Latency is measured with 20 results per search, a page of the web UI (the CLI shows 10).
 //!
 //! The documents are written as `sohoa-record/1` files by [`sohoa::search::synth`] (word bigrams
 //! learnt from the fixture records, varied metadata) and indexed with `sohoa index`'s code.
@@ -113,6 +117,11 @@ fn bench(c: &mut Criterion) {
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
     let tmp = tempfile::tempdir().expect("tempdir");
+    let max_words: usize = std::env::var("SOHOA_BENCH_WORDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1500)
+        .max(200);
     let mut synth = Synth::new(&corpus(), 42);
     let mut text_bytes = 0u64;
     let start = Instant::now();
@@ -122,7 +131,7 @@ fn bench(c: &mut Criterion) {
         eprintln!("copied the records of {}", real.display());
     }
     for n in (1..=docs).filter(|_| real.is_none()) {
-        let words = 200 + synth.below(1300);
+        let words = 200 + synth.below(max_words - 199);
         let doc = synth.document(n, words);
         text_bytes += doc.text.len() as u64;
         let sub = tmp.path().join(format!("{:03}", n % 100));
@@ -145,7 +154,10 @@ fn bench(c: &mut Criterion) {
     );
 
     let searcher = Searcher::open(&index).expect("open");
-    let requests = requests();
+    let mut requests = requests();
+    for r in &mut requests {
+        r.limit = 20;
+    }
     // Latency distribution over every query, repeated.
     let mut times: Vec<Duration> = Vec::new();
     for _ in 0..20 {

@@ -350,3 +350,29 @@ fn clear_errors() {
     ));
     assert!(other.join("keep.txt").exists());
 }
+
+#[test]
+fn snippets_of_long_documents() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A lone "số" first, the whole phrase 30 kB in, a last word 230 kB in.
+    let filler = "các cơ quan đơn vị triển khai thực hiện nghiêm túc ".repeat(600);
+    let long = filler.repeat(7);
+    let text = format!("Số liệu {filler} phong trào Bình dân học vụ số {long} kết luận");
+    fs::write(
+        dir.path().join("long.json"),
+        simple_record(&text, "Báo cáo", "2025-07-01"),
+    )
+    .unwrap();
+    index_dir(dir.path(), None).expect("index");
+    let s = searcher(dir.path());
+    let r = search(&s, "binh dan hoc vu so");
+    assert_eq!(r.total, 1);
+    let marked = r.hits[0].snippet.marked("[", "]");
+    assert!(marked.contains("[Bình] [dân] [học] [vụ] [số]"), "{marked}");
+    // A word only in the first window.
+    let marked = search(&s, "so lieu").hits[0].snippet.marked("[", "]");
+    assert!(marked.starts_with("[Số] [liệu]"), "{marked}");
+    // A word only at the end is still found.
+    let marked = search(&s, "ket luan").hits[0].snippet.marked("[", "]");
+    assert!(marked.ends_with("[kết] [luận]"), "{marked}");
+}

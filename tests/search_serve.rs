@@ -121,6 +121,8 @@ fn pages_files_and_hostile_requests() {
         (b"/file?path=2025/leak.pdf", 404),
         (b"/file?path=2025%00.pdf", 404),
         (b"/file?path=.index/meta.json/../../../etc/passwd", 404),
+        (b"/file?path=.index/meta.json", 404),
+        (b"/file?path=.index/sohoa-index.json", 404),
         (b"/file", 404),
         (b"/doc?path=../../etc/passwd", 404),
         (b"/doc?path=2025/none.json", 404),

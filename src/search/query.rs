@@ -244,19 +244,22 @@ impl Snippet {
 
     /// The first `chars` characters of a text, for documents matched outside their text.
     fn head(text: &str, chars: usize) -> Snippet {
-        let words: Vec<&str> = text
+        let words = text
             .split(|c: char| c.is_whitespace() || c.is_control())
-            .filter(|w| !w.is_empty())
-            .collect();
+            .filter(|w| !w.is_empty());
         let mut out = String::new();
+        let mut count = 0;
         for word in words {
-            if out.chars().count() + word.chars().count() > chars {
+            let n = word.chars().count();
+            if count + n > chars {
                 break;
             }
             if !out.is_empty() {
                 out.push(' ');
+                count += 1;
             }
             out.push_str(word);
+            count += n;
         }
         Snippet {
             text: out,
@@ -384,6 +387,20 @@ impl Searcher {
         );
         let (top, total, aggs) = searcher.search(&query, &collector)?;
 
+        // Distinct folded words of the query, for choosing the snippet.
+        let wanted = {
+            let mut words: Vec<String> = clauses
+                .iter()
+                .filter_map(|c| match c {
+                    Clause::Word(t) | Clause::Phrase(t) => Some(t),
+                    Clause::Not(_) => None,
+                })
+                .flat_map(|t| tokens(&mut folded_analyzer(), t))
+                .collect();
+            words.sort();
+            words.dedup();
+            words.len()
+        };
         let snippets = if positive.is_empty() {
             None
         } else {
@@ -403,8 +420,7 @@ impl Searcher {
             let text = doc.get_first(f.text).and_then(|v| v.as_str()).unwrap_or("");
             let snippet = snippets
                 .as_ref()
-                .map(|g| g.snippet(text))
-                .filter(|s| !s.is_empty())
+                .and_then(|g| best_snippet(g, text, wanted))
                 .map_or_else(
                     || Snippet::head(text, request.snippet_chars.max(20)),
                     |s| Snippet::from_tantivy(&s),
@@ -442,6 +458,60 @@ impl Searcher {
             .to_owned();
         Ok(Some((doc_info(f, &doc), text)))
     }
+}
+
+/// Bytes of text given to the snippet generator at a time (extended to the next space).
+const SNIPPET_WINDOW: usize = 16 * 1024;
+/// Bytes of text scanned for a better snippet once one has been found.
+const SNIPPET_SCAN: usize = 64 * 1024;
+
+/// The snippet of a document's text, without tokenizing all of a long text: the text is read
+/// window by window, keeping the snippet with the most distinct query words; reading stops
+/// when a snippet has all `wanted` words, or after [`SNIPPET_SCAN`] bytes once there is one.
+/// `None` when no window matches (the document matched by its title or reference).
+fn best_snippet(
+    generator: &SnippetGenerator,
+    text: &str,
+    wanted: usize,
+) -> Option<tantivy::snippet::Snippet> {
+    let mut best: Option<(usize, tantivy::snippet::Snippet)> = None;
+    let mut start = 0;
+    while start < text.len() {
+        let mut end = (start + SNIPPET_WINDOW).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        end = text
+            .get(end..)
+            .and_then(|rest| rest.find(char::is_whitespace))
+            .map_or(text.len(), |space| end + space);
+        let Some(window) = text.get(start..end) else {
+            break;
+        };
+        let snippet = generator.snippet(window);
+        if !snippet.is_empty() {
+            let mut words: Vec<String> = snippet
+                .highlighted()
+                .iter()
+                .filter_map(|r| snippet.fragment().get(r.clone()))
+                .map(|w| super::tokenize::fold(&w.to_lowercase()))
+                .collect();
+            words.sort();
+            words.dedup();
+            let found = words.len();
+            if best.as_ref().is_none_or(|(n, _)| found > *n) {
+                best = Some((found, snippet));
+            }
+            if found >= wanted {
+                break;
+            }
+        }
+        if best.is_some() && end >= SNIPPET_SCAN {
+            break;
+        }
+        start = end;
+    }
+    best.map(|(_, snippet)| snippet)
 }
 
 /// The query of one field for a token sequence: a term, or a phrase for several tokens.

@@ -544,13 +544,21 @@ fn hit_html(d: &DocInfo, marked: &str) -> String {
 }
 
 /// Resolves `rel` inside `root`: canonicalised and prefix-checked; `None` if it is outside,
-/// missing, or not a file.
+/// missing, not a file, or hidden (a name starting with `.` on the way: the index folder
+/// `.index`, the temporary files of `sohoa run`).
 fn inside(root: &Path, rel: &str) -> Option<PathBuf> {
     if rel.is_empty() || rel.contains('\0') || Path::new(rel).is_absolute() {
         return None;
     }
     let path = root.join(rel).canonicalize().ok()?;
-    (path.starts_with(root) && path.is_file()).then_some(path)
+    let hidden = |p: &Path| {
+        p.components().any(|c| {
+            matches!(c, std::path::Component::Normal(name)
+                if name.to_str().is_none_or(|n| n.starts_with('.')))
+        })
+    };
+    let within = path.strip_prefix(root).ok()?;
+    (!hidden(Path::new(rel)) && !hidden(within) && path.is_file()).then_some(path)
 }
 
 /// Content type of a file the server will send, by extension; `None` for any other file.
@@ -940,6 +948,9 @@ mod tests {
         let root = dir.path().canonicalize().expect("canonical");
         std::fs::create_dir(root.join("sub")).expect("mkdir");
         std::fs::write(root.join("sub/a.pdf"), b"%PDF").expect("write");
+        std::fs::create_dir(root.join(".index")).expect("mkdir");
+        std::fs::write(root.join(".index/meta.json"), b"{}").expect("write");
+        std::fs::write(root.join("sub/.a.pdf.sohoa-tmp"), b"%PDF").expect("write");
         assert!(inside(&root, "sub/a.pdf").is_some());
         assert!(inside(&root, "sub/../sub/a.pdf").is_some());
         for bad in [
@@ -949,6 +960,8 @@ mod tests {
             "",
             "sub",
             "a\0b",
+            ".index/meta.json",
+            "sub/.a.pdf.sohoa-tmp",
         ] {
             assert!(inside(&root, bad).is_none(), "{bad}");
         }
