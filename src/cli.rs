@@ -52,6 +52,32 @@ enum Command {
     Serve(crate::search::serve::ServeArgs),
 }
 
+/// How scans and PDFs are read: the options `ocr`, `run` and `extract` share.
+///
+/// ```
+/// use clap::Parser;
+/// #[derive(Parser)]
+/// struct Demo {
+///     #[command(flatten)]
+///     scan: sohoa::cli::ScanArgs,
+/// }
+/// let d = Demo::parse_from(["demo", "--lang", "vie+eng", "--force-ocr"]);
+/// assert_eq!(d.scan.lang, "vie+eng");
+/// assert!(d.scan.force_ocr && d.scan.password.is_none());
+/// ```
+#[derive(clap::Args, Debug, Clone)]
+pub struct ScanArgs {
+    /// Tesseract language(s), e.g. `vie` or `vie+eng`.
+    #[arg(long, default_value = "vie")]
+    pub lang: String,
+    /// OCR PDF pages even when they have a text layer.
+    #[arg(long)]
+    pub force_ocr: bool,
+    /// Password of an encrypted PDF.
+    #[arg(long)]
+    pub password: Option<String>,
+}
+
 /// Parses the process arguments, runs the subcommand and returns the exit status.
 pub fn main() -> ExitCode {
     #[cfg(feature = "ocr")]

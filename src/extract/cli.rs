@@ -52,15 +52,9 @@ pub struct ExtractArgs {
     /// Print only the `metadata` member (the gold SCHEMA.md shape).
     #[arg(long)]
     pub metadata_only: bool,
-    /// Tesseract language(s), for scans.
-    #[arg(long, default_value = "vie")]
-    pub lang: String,
-    /// OCR PDF pages even when they have a text layer.
-    #[arg(long)]
-    pub force_ocr: bool,
-    /// Password of an encrypted PDF.
-    #[arg(long)]
-    pub password: Option<String>,
+    /// How scans and PDFs are read.
+    #[command(flatten)]
+    pub scan: crate::cli::ScanArgs,
 }
 
 /// The input as read: its name, kind and the pages' text (and layout, when OCR'd).
@@ -257,10 +251,10 @@ fn read_scan(args: &ExtractArgs, path: &Path, name: &str) -> Result<Input, Fail>
     use crate::pipeline::run::{layout_for, read_pages};
     use std::sync::atomic::AtomicBool;
 
-    let doc = Document::open_with_password(path, &Limits::default(), args.password.as_deref())
+    let doc = Document::open_with_password(path, &Limits::default(), args.scan.password.as_deref())
         .map_err(|e| Fail::Read(anyhow::anyhow!("{name}: {e}")))?;
     let options = OcrOptions {
-        lang: args.lang.clone(),
+        lang: args.scan.lang.clone(),
         ..OcrOptions::default()
     };
     crate::ocr::check(&options).map_err(|e| Fail::Fatal(anyhow::anyhow!("{name}: {e}")))?;
@@ -269,7 +263,7 @@ fn read_scan(args: &ExtractArgs, path: &Path, name: &str) -> Result<Input, Fail>
     let stop = AtomicBool::new(false);
     let pages = read_pages(
         &doc,
-        args.force_ocr,
+        args.scan.force_ocr,
         &options,
         repairer.as_ref(),
         &stop,

@@ -19,15 +19,9 @@ pub struct OcrArgs {
     /// Print one JSON object per file (JSON Lines) with pages, words, boxes and confidences.
     #[arg(long)]
     pub json: bool,
-    /// Tesseract language(s).
-    #[arg(long, default_value = "vie")]
-    pub lang: String,
-    /// OCR PDF pages even when they carry a text layer.
-    #[arg(long)]
-    pub force_ocr: bool,
-    /// Password for encrypted PDFs.
-    #[arg(long)]
-    pub password: Option<String>,
+    /// How scans and PDFs are read.
+    #[command(flatten)]
+    pub scan: crate::cli::ScanArgs,
     /// Give up on a page after this many seconds (the page is reported, the rest kept); 0: no limit.
     #[arg(long, default_value_t = crate::ocr::DEFAULT_PAGE_TIMEOUT.as_secs(), value_name = "SECONDS")]
     pub page_timeout: u64,
@@ -54,19 +48,19 @@ struct PageResult<'a> {
 /// Runs `sohoa ocr`; returns true when every file and page was read.
 pub fn run(args: &OcrArgs) -> anyhow::Result<bool> {
     let options = OcrOptions {
-        lang: args.lang.clone(),
+        lang: args.scan.lang.clone(),
         datapath: None,
         timeout: (args.page_timeout > 0).then(|| std::time::Duration::from_secs(args.page_timeout)),
     };
     super::check(&options)?;
     let limits = Limits::default();
     let page_options = PageOptions {
-        force_ocr: args.force_ocr,
+        force_ocr: args.scan.force_ocr,
     };
     let mut all_ok = true;
     let mut documents = Vec::new();
     for path in &args.files {
-        match Document::open_with_password(path, &limits, args.password.as_deref()) {
+        match Document::open_with_password(path, &limits, args.scan.password.as_deref()) {
             Ok(doc) => documents.push(doc),
             Err(err) => {
                 eprintln!("sohoa: {}: {err}", path.display());

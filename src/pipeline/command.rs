@@ -31,15 +31,9 @@ pub struct RunArgs {
     /// Also write a searchable PDF (page images + invisible repaired text) per scanned document.
     #[arg(long)]
     pub pdf: bool,
-    /// Tesseract language(s).
-    #[arg(long, default_value = "vie")]
-    pub lang: String,
-    /// OCR PDF pages even when they have a text layer.
-    #[arg(long)]
-    pub force_ocr: bool,
-    /// Password for encrypted PDFs.
-    #[arg(long)]
-    pub password: Option<String>,
+    /// How scans and PDFs are read.
+    #[command(flatten)]
+    pub scan: crate::cli::ScanArgs,
     /// Give up on a page after this many seconds (the page is reported, the rest kept); 0: no limit.
     #[arg(long, default_value_t = crate::ocr::DEFAULT_PAGE_TIMEOUT.as_secs(), value_name = "SECONDS")]
     pub page_timeout: u64,
@@ -112,7 +106,7 @@ pub fn run_command(args: &RunArgs) -> ExitCode {
         }
     };
     let ocr = OcrOptions {
-        lang: args.lang.clone(),
+        lang: args.scan.lang.clone(),
         datapath: None,
         timeout: (args.page_timeout > 0).then(|| std::time::Duration::from_secs(args.page_timeout)),
     };
@@ -130,9 +124,9 @@ pub fn run_command(args: &RunArgs) -> ExitCode {
         out: args.out.clone(),
         jobs: args.jobs.unwrap_or(0),
         pdf: args.pdf,
-        force_ocr: args.force_ocr,
+        force_ocr: args.scan.force_ocr,
         ocr,
-        password: args.password.clone(),
+        password: args.scan.password.clone(),
         limits: Limits::default(),
         progress: if args.quiet {
             ProgressMode::None
