@@ -7,7 +7,8 @@
 # 1. `sohoa lm build`: the syllable dictionary, the modified Kneser-Ney trigram model and the
 #    learned abbreviations, from legal/administrative text (weight 1), Debian's Vietnamese UI
 #    text (weight 0.2: software words such as "tính" must not outweigh "tỉnh"), Tesseract's
-#    Vietnamese training text, and the 2025 and pre-2025 administrative-unit gazetteers.
+#    Vietnamese training text, the 2025 and pre-2025 administrative-unit gazetteers, and pyvi's
+#    list of multi-syllable words (weight 0.5: general word knowledge, each word a phrase).
 # 2. `sohoa lm confusions`: the OCR-confusion channel, learned from aligned (OCR, truth) line
 #    pairs in PAIRS_DIR (default: out/ocr-pairs). Synthetic pairs are made there first when
 #    missing, by scripts/make_ocr_pairs.py (corpus text rendered as scans, OCR'd with
@@ -30,7 +31,9 @@ mkdir -p "$OUT"
            "$CORPUS/gazetteer/wards_2025.vau.tsv" \
            "$CORPUS/gazetteer/provinces_2025.vau.tsv" \
            "$CORPUS/gazetteer/units_legacy_pre2025.vau.tsv" \
+           "$CORPUS/lists/pyvi-words.txt" \
   --weight "$CORPUS/text/debian-l10n-vi.txt.xz=0.2" \
+  --weight "$CORPUS/lists/pyvi-words.txt=0.5" \
   --abbreviations "$CORPUS/gazetteer/abbreviations.soe-vinorm.tsv"
 
 # two samples of the legal corpus (the first runs out of sampled lines after 41 pages);
