@@ -123,6 +123,11 @@ impl LmArgs {
                 model,
                 out,
             } => {
+                let quiet_pipe = |r: std::io::Result<()>| match r {
+                    // `sohoa lm export --arpa | head` is not an error
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                    other => other,
+                };
                 let m = Model::load(&model)?;
                 match out {
                     Some(path) => {
@@ -133,8 +138,7 @@ impl LmArgs {
                     None => {
                         let stdout = std::io::stdout();
                         let mut f = std::io::BufWriter::new(stdout.lock());
-                        m.write_arpa(&mut f)?;
-                        f.flush()?;
+                        quiet_pipe(m.write_arpa(&mut f).and_then(|()| f.flush()))?;
                     }
                 }
             }

@@ -21,7 +21,7 @@ pub mod token;
 pub enum Error {
     /// A file could not be read or written.
     #[error("{0}: {1}")]
-    Io(String, #[source] std::io::Error),
+    Io(String, std::io::Error),
     /// A file is damaged or not in the expected format.
     #[error("{0}: {1}")]
     Corrupt(String, String),
