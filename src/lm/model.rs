@@ -137,17 +137,12 @@ impl Model {
             (lo, hi, dequantise(self.bi_bo[ab]))
         });
         let bu = b as usize;
-        let (bigram, unigram_bo) = if bu + 1 < self.bi_off.len() {
-            (
-                range(&self.bi_off, bu),
-                dequantise(self.uni_bo.get(bu).copied().unwrap_or(0)),
-            )
+        let bigram = if bu + 1 < self.bi_off.len() {
+            range(&self.bi_off, bu)
         } else {
-            (
-                (0, 0),
-                dequantise(self.uni_bo.get(bu).copied().unwrap_or(0)),
-            )
+            (0, 0)
         };
+        let unigram_bo = dequantise(self.uni_bo.get(bu).copied().unwrap_or(0));
         Context {
             trigram,
             bigram,

@@ -1,6 +1,6 @@
 //! `sohoa restore`: repair a file or standard input.
 
-use super::{Mode, Repairer, decode_input};
+use super::{Mode, Repairer, decode_input, invalid_utf8_warning};
 use clap::Args;
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -31,10 +31,7 @@ impl RestoreArgs {
     /// repairing each paragraph alone gives the same text as repairing the whole input, and
     /// memory is bounded by the longest paragraph, not the file.
     fn run_streaming(self) -> anyhow::Result<()> {
-        let repairer = match &self.model {
-            Some(dir) => Repairer::load(dir)?,
-            None => Repairer::load_default()?,
-        };
+        let repairer = self.repairer()?;
         let mut input: Box<dyn std::io::BufRead> = if self.input == "-" {
             Box::new(std::io::BufReader::new(std::io::stdin()))
         } else {
@@ -77,16 +74,10 @@ impl RestoreArgs {
         flush(&mut paragraph, &mut out)?;
         out.flush()?;
         if !bad_lines.is_empty() {
-            let shown: Vec<String> = bad_lines.iter().take(20).map(|n| n.to_string()).collect();
-            let more = if bad_lines.len() > 20 {
-                format!(" and {} more", bad_lines.len() - 20)
-            } else {
-                String::new()
-            };
             eprintln!(
-                "sohoa restore: {}: invalid UTF-8 replaced by U+FFFD on line {}{more}",
+                "sohoa restore: {}: {}",
                 self.input,
-                shown.join(", ")
+                invalid_utf8_warning(&bad_lines)
             );
         }
         Ok(())
@@ -103,10 +94,19 @@ impl RestoreArgs {
         }
     }
 
+    /// The model named by `--model`, else the default one.
+    fn repairer(&self) -> Result<Repairer, super::Error> {
+        match &self.model {
+            Some(dir) => Repairer::load(dir),
+            None => Repairer::load_default(),
+        }
+    }
+
     fn run_inner(self) -> anyhow::Result<()> {
         if !self.json {
             return self.run_streaming();
         }
+        // JSON: one object for the whole input, with every token's alternatives
         let mut bytes = Vec::new();
         if self.input == "-" {
             std::io::stdin().lock().read_to_end(&mut bytes)?;
@@ -114,24 +114,17 @@ impl RestoreArgs {
             bytes =
                 std::fs::read(&self.input).map_err(|e| anyhow::anyhow!("{}: {e}", self.input))?;
         }
-        let repairer = match &self.model {
-            Some(dir) => Repairer::load(dir)?,
-            None => Repairer::load_default()?,
-        };
+        let repairer = self.repairer()?;
         let (text, warnings) = decode_input(&bytes);
         for w in &warnings {
             eprintln!("sohoa restore: {}: {w}", self.input);
         }
-        let mut restored = repairer.restore_with(&text, self.mode, self.json);
+        let mut restored = repairer.restore_with(&text, self.mode, true);
         restored.warnings.extend(warnings);
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
-        if self.json {
-            serde_json::to_writer_pretty(&mut out, &restored)?;
-            writeln!(out)?;
-        } else {
-            out.write_all(restored.text.as_bytes())?;
-        }
+        serde_json::to_writer_pretty(&mut out, &restored)?;
+        writeln!(out)?;
         out.flush()?;
         Ok(())
     }

@@ -122,6 +122,9 @@ pub struct Params {
     pub max_states: usize,
     /// Cost of changing a syllable's marks in [`Mode::Scan`].
     pub scan_change_cost: f32,
+    /// A word that is not a Vietnamese syllable is an OCR candidate only with at least this
+    /// weighted corpus count (read when the model is loaded).
+    pub foreign_min_count: f32,
 }
 
 impl Params {
@@ -147,6 +150,7 @@ impl Params {
                     "split_trigger" => p.split_trigger = v,
                     "max_states" => p.max_states = v as usize,
                     "scan_change_cost" => p.scan_change_cost = v,
+                    "foreign_min_count" => p.foreign_min_count = v,
                     _ => {}
                 }
             }
@@ -168,6 +172,7 @@ impl Default for Params {
             split_trigger: 5.0,
             max_states: 8,
             scan_change_cost: 5.0,
+            foreign_min_count: 300.0,
         }
     }
 }
@@ -248,15 +253,6 @@ struct State {
 }
 
 const LN10: f32 = std::f32::consts::LN_10;
-/// A word that is not a Vietnamese syllable is an OCR candidate only with at least this
-/// weighted corpus count (`SOHOA_FOREIGN_MIN` overrides, for experiments).
-fn foreign_min_count() -> f32 {
-    std::env::var("SOHOA_FOREIGN_MIN")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300.0)
-}
-
 /// An accented word is trusted as clean text when the corpus has it at least this often.
 const TRUSTED_COUNT: f32 = 30.0;
 
@@ -288,21 +284,29 @@ pub fn decode_input(bytes: &[u8]) -> (String, Vec<String>) {
                 }
                 out.push_str(&s);
             }
-            let shown: Vec<String> = bad.iter().take(20).map(|n| n.to_string()).collect();
-            let more = if bad.len() > 20 {
-                format!(" and {} more", bad.len() - 20)
-            } else {
-                String::new()
-            };
-            (
-                out,
-                vec![format!(
-                    "invalid UTF-8 replaced by U+FFFD on line {}{more}",
-                    shown.join(", ")
-                )],
-            )
+            (out, vec![invalid_utf8_warning(&bad)])
         }
     }
+}
+
+/// The warning for input lines (numbered from 1) whose invalid UTF-8 was replaced; the first
+/// twenty are named.
+///
+/// ```
+/// let w = sohoa::repair::invalid_utf8_warning(&[2, 5]);
+/// assert_eq!(w, "invalid UTF-8 replaced by U+FFFD on line 2, 5");
+/// ```
+pub fn invalid_utf8_warning(lines: &[usize]) -> String {
+    let shown: Vec<String> = lines.iter().take(20).map(|n| n.to_string()).collect();
+    let more = if lines.len() > 20 {
+        format!(" and {} more", lines.len() - 20)
+    } else {
+        String::new()
+    };
+    format!(
+        "invalid UTF-8 replaced by U+FFFD on line {}{more}",
+        shown.join(", ")
+    )
 }
 
 impl Repairer {
@@ -349,6 +353,7 @@ impl Repairer {
             ids.retain(|&i| model.counts[i as usize] >= top * 2e-4);
             ids.truncate(8);
         }
+        let params = Params::from_env();
         let trie = Trie::new(
             model
                 .vocab
@@ -361,7 +366,7 @@ impl Repairer {
                 .filter(|(i, w)| {
                     w.chars().all(char::is_alphabetic)
                         && (canonical_syllable(w).is_some()
-                            || model.counts[*i] >= foreign_min_count())
+                            || model.counts[*i] >= params.foreign_min_count)
                 })
                 .map(|(i, w)| (i as u32, w.as_str())),
         );
@@ -373,7 +378,7 @@ impl Repairer {
             channel,
             abbrevs,
             abbrev_forms,
-            params: Params::from_env(),
+            params,
         })
     }
 
@@ -644,28 +649,15 @@ impl Repairer {
         {
             return None;
         }
-        let mut found = None;
-        for (i, c) in part.char_indices() {
-            // only a lower-case letter among capitals is certainly a slip: an upper-case one
-            // may be the real code (GDPT, giáo dục phổ thông, is not GDĐT)
-            let others_upper = part
-                .char_indices()
-                .all(|(j, o)| j == i || o.is_ascii_uppercase());
-            if !c.is_ascii_lowercase()
-                || !others_upper
-                || self.channel.sub_chars('đ', &[c]) > MISREAD_D_COST
-            {
-                continue;
-            }
-            let candidate = format!("{}Đ{}", &part[..i], &part[i + 1..]);
-            if self.abbrev_forms.contains(&candidate) {
-                if found.is_some() {
-                    return None; // two readings: not certain
-                }
-                found = Some(candidate);
-            }
+        // only one lower-case letter among capitals is certainly a slip: an upper-case one may
+        // be the real code (GDPT, giáo dục phổ thông, is not GDĐT)
+        let mut lower = part.char_indices().filter(|(_, c)| c.is_ascii_lowercase());
+        let (i, c) = lower.next()?;
+        if lower.next().is_some() || self.channel.sub_chars('đ', &[c]) > MISREAD_D_COST {
+            return None;
         }
-        found
+        let candidate = format!("{}Đ{}", &part[..i], &part[i + 1..]);
+        self.abbrev_forms.contains(&candidate).then_some(candidate)
     }
 
     /// The `Đ` form of an ASCII abbreviation: a learned one (`QD` → `QĐ`), or a learned one of
@@ -1012,6 +1004,7 @@ impl Repairer {
             back: 0,
             opt: 0,
         }];
+        let scale = LN10 * self.params.lm_weight;
         for (si, slot) in slots.iter().enumerate() {
             let prev: &[State] = if si == 0 { &start } else { &layers[si - 1] };
             let mut cur: Vec<State> = Vec::with_capacity(prev.len() * slot.options.len());
@@ -1019,7 +1012,6 @@ impl Repairer {
                 .iter()
                 .map(|p| self.model.context(p.ctx.0, p.ctx.1))
                 .collect();
-            let scale = LN10 * self.params.lm_weight;
             for (oi, opt) in slot.options.iter().enumerate() {
                 let block = cur.len();
                 for (pi, p) in prev.iter().enumerate() {
