@@ -2,9 +2,10 @@
 //! excerpt, a committed scan through OCR, the JSON Schema, the XML exports and bad input.
 //! Tests that read `../shared` (the development fixtures) print `SKIP` and pass without it.
 
-use std::io::Write;
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -32,19 +33,12 @@ fn sohoa(args: &[&std::ffi::OsStr]) -> Output {
 }
 
 fn sohoa_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sohoa"))
-        .arg("extract")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run sohoa extract");
-    {
-        let mut stdin = child.stdin.take().expect("stdin");
-        stdin.write_all(input).expect("write stdin");
-    }
-    child.wait_with_output().expect("wait")
+    common::run_with_stdin(
+        Command::new(env!("CARGO_BIN_EXE_sohoa"))
+            .arg("extract")
+            .args(args),
+        input,
+    )
 }
 
 /// Runs `sohoa extract ARGS FILE`, checks exit 0, parses and schema-validates the JSON.

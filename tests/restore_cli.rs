@@ -6,9 +6,10 @@
 //! `legal-heldout` is a page of legal text from documents the OCR-confusion learner never saw
 //! (`scripts/make_ocr_pairs.py --heldout`), rendered as a scan and OCR'd with `tesseract -l eng`.
 
-use std::io::Write;
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -21,24 +22,14 @@ fn read(name: &str) -> String {
 }
 
 fn restore_bytes(input: &[u8], args: &[&str]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sohoa"))
-        .arg("restore")
-        .args(args)
-        .env_remove("SOHOA_MODEL")
-        .env_remove("SOHOA_PARAMS")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run sohoa restore");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let data = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&data);
-    });
-    let out = child.wait_with_output().expect("wait");
-    writer.join().expect("writer");
-    out
+    common::run_with_stdin(
+        Command::new(env!("CARGO_BIN_EXE_sohoa"))
+            .arg("restore")
+            .args(args)
+            .env_remove("SOHOA_MODEL")
+            .env_remove("SOHOA_PARAMS"),
+        input,
+    )
 }
 
 fn restore(input: &str) -> String {

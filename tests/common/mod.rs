@@ -1,5 +1,6 @@
-//! Helpers shared by the search integration tests: fixture folders, a `sohoa serve` child
-//! process, and a minimal HTTP/1.1 client over `std::net` (no extra dependencies).
+//! Helpers shared by the integration tests: running `sohoa` with input on stdin, and for the
+//! search tests fixture folders, a `sohoa serve` child process, and a minimal HTTP/1.1 client
+//! over `std::net` (no extra dependencies).
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -7,6 +8,25 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
+
+/// Runs `command` with `input` on its standard input, written from another thread so that a
+/// large input cannot block against a full output pipe; returns what it printed.
+pub fn run_with_stdin(command: &mut Command, input: &[u8]) -> std::process::Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run sohoa");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let data = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&data);
+    });
+    let out = child.wait_with_output().expect("wait");
+    writer.join().expect("writer");
+    out
+}
 
 /// Copies `fixtures/search` into a fresh temporary folder and indexes it with `sohoa index`.
 pub fn indexed_fixtures() -> tempfile::TempDir {
