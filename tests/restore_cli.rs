@@ -131,6 +131,16 @@ fn lines_stay_lines() {
 }
 
 #[test]
+fn a_line_break_may_end_a_heading() {
+    // a signature block: each line stands alone, though no full stop ends it
+    let out = restore("K/T TRUONG BAN\nPHO TRUONG BAN\n");
+    assert_eq!(out, "K/T TRƯỞNG BAN\nPHÓ TRƯỞNG BAN\n");
+    // a wrapped sentence still reads across the break
+    let out = restore("trien khai phong\ntrao thi dua\n");
+    assert_eq!(out, "triển khai phong\ntrào thi đua\n");
+}
+
+#[test]
 fn footnote_marks_on_words_are_kept() {
     let out = restore("Ban Chi dao cap tinh1, dia ban tinh2.\n");
     assert!(out.contains("tỉnh1"), "{out}");

@@ -32,6 +32,12 @@ pub struct BuildOptions {
     /// counts as [`LISTED_ABBREVIATION_WEIGHT`] occurrences of its form, so a listed `BCĐ` is
     /// learned unless the corpus mostly writes `BCD`.
     pub abbreviation_lists: Vec<PathBuf>,
+    /// Drop a corpus line when at least this share of its word pairs look like lost or garbled
+    /// diacritics (see [`drop_noisy_lines`]); 0 keeps every line.
+    pub noise_ratio: f32,
+    /// Count a line of at least this many words once, however often the corpora repeat it
+    /// (legal collections repeat whole provisions and boilerplate); 0 counts every repeat.
+    pub dedup_min_words: usize,
 }
 
 /// How many corpus occurrences one entry of an abbreviation list is worth.
@@ -47,9 +53,34 @@ impl Default for BuildOptions {
             min_trigram: 2.0,
             max_vocab: 65_000,
             abbreviation_lists: Vec::new(),
+            noise_ratio: DEFAULT_NOISE_RATIO,
+            dedup_min_words: DEFAULT_DEDUP_MIN_WORDS,
         }
     }
 }
+
+/// A 128-bit hash of a line (two differently seeded 64-bit hashes: collisions are negligible
+/// at corpus scale, so no line is wrongly taken for a repeat).
+fn line_hash(line: &str) -> u128 {
+    use std::hash::{Hash, Hasher};
+    let mut a = rustc_hash::FxHasher::default();
+    line.hash(&mut a);
+    let mut b = std::collections::hash_map::DefaultHasher::new();
+    line.hash(&mut b);
+    ((a.finish() as u128) << 64) | b.finish() as u128
+}
+
+/// The default of [`BuildOptions::dedup_min_words`].
+pub const DEFAULT_DEDUP_MIN_WORDS: usize = 6;
+
+/// The default of [`BuildOptions::noise_ratio`].
+pub const DEFAULT_NOISE_RATIO: f32 = 0.1;
+/// A word pair is suspect when its weighted count is at most this ...
+const SUSPECT_MAX_COUNT: f32 = 3.0;
+/// ... and a pair with the same letters but other diacritics is this many times as frequent.
+const SUSPECT_DOMINANCE: f32 = 30.0;
+/// A line is dropped only with at least this many suspect pairs.
+const SUSPECT_MIN_PAIRS: usize = 2;
 
 /// Figures about a finished build.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -64,6 +95,10 @@ pub struct BuildReport {
     pub trigrams: usize,
     /// Learned abbreviations.
     pub abbreviations: usize,
+    /// Corpus lines dropped as noisy, and the tokens they held.
+    pub noisy_lines: usize,
+    /// Tokens of the dropped lines.
+    pub noisy_tokens: u64,
 }
 
 /// Reads a source file: `.xz` is decompressed; invalid UTF-8 is replaced.
@@ -91,7 +126,12 @@ struct Counter {
     words: Vec<String>,
     ids: FxHashMap<String, u32>,
     counts: Vec<f64>,
-    seqs: Vec<(Vec<u32>, f32)>,
+    /// Sentences as word ids, with their source weight and the number of the line they came
+    /// from (lines are what the noise filter keeps or drops).
+    seqs: Vec<(Vec<u32>, f32, u32)>,
+    line: u32,
+    /// Hashes of the long lines counted so far (legal collections repeat provisions verbatim).
+    seen_lines: rustc_hash::FxHashSet<u128>,
     abbr_total: FxHashMap<String, f64>,
     abbr_form: FxHashMap<String, f64>,
     tokens: u64,
@@ -133,6 +173,7 @@ impl Counter {
     }
 
     fn add_sentence_text(&mut self, text: &str, weight: f32) {
+        self.line = self.line.wrapping_add(1);
         let mut seq = vec![BOS];
         for t in tokenize(text) {
             let s = t.text(text);
@@ -178,10 +219,17 @@ impl Counter {
             self.counts[id as usize] += weight as f64;
         }
         self.tokens += seq.len() as u64 - 2;
-        self.seqs.push((seq, weight));
+        self.seqs.push((seq, weight, self.line));
     }
 
-    fn add_source(&mut self, path: &Path, weight: f32) -> Result<(), Error> {
+    /// Counts the lines of a source; a line of at least `dedup_min_words` words that was seen
+    /// before (in any source) is skipped.
+    fn add_source(
+        &mut self,
+        path: &Path,
+        weight: f32,
+        dedup_min_words: usize,
+    ) -> Result<(), Error> {
         let text = read_source(path)?;
         let tsv = path.to_string_lossy().ends_with(".tsv");
         for line in text.lines() {
@@ -192,11 +240,102 @@ impl Counter {
                     }
                 }
             } else {
+                if dedup_min_words > 0
+                    && line.split_whitespace().nth(dedup_min_words - 1).is_some()
+                    && !self.seen_lines.insert(line_hash(line.trim()))
+                {
+                    continue;
+                }
                 self.add_sentence_text(line, weight);
             }
         }
         Ok(())
     }
+}
+
+/// Drops the corpus lines whose diacritics look lost or garbled, and recounts the words.
+///
+/// Public corpora hold text extracted from scans or typed without marks (`chuyên đôi sô được
+/// phân cập`, `Co quan quan ly`). Such a line's word pairs are rare, while the same letters with
+/// other marks are common (`chuyển đổi số`); left in, they give rare contexts high Kneser-Ney
+/// probabilities exactly where the decoder chooses between marks. A pair is *suspect* when its
+/// weighted count is at most [`SUSPECT_MAX_COUNT`] and a pair folding to the same letters is
+/// [`SUSPECT_DOMINANCE`] times as frequent; a line goes when at least [`SUSPECT_MIN_PAIRS`] and
+/// `ratio` of its word pairs are suspect. Returns the lines and tokens dropped.
+fn drop_noisy_lines(counter: &mut Counter, ratio: f32) -> (usize, u64) {
+    if ratio <= 0.0 {
+        return (0, 0);
+    }
+    let first_word = SPECIALS.len() as u32;
+    let pair = |a: u32, b: u32| ((a as u64) << 32) | b as u64;
+    let mut folded_ids: FxHashMap<String, u32> = FxHashMap::default();
+    let folded: Vec<u32> = counter
+        .words
+        .iter()
+        .map(|w| {
+            let n = folded_ids.len() as u32;
+            *folded_ids.entry(fold(w)).or_insert(n)
+        })
+        .collect();
+    let word_pairs = |seq: &[u32]| -> Vec<(u32, u32)> {
+        seq.windows(2)
+            .filter(|p| p[0] >= first_word && p[1] >= first_word)
+            .map(|p| (p[0], p[1]))
+            .collect()
+    };
+    let mut counts: FxHashMap<u64, f32> = FxHashMap::default();
+    for (seq, w, _) in &counter.seqs {
+        for (a, b) in word_pairs(seq) {
+            *counts.entry(pair(a, b)).or_default() += w;
+        }
+    }
+    let mut best: FxHashMap<u64, f32> = FxHashMap::default();
+    for (&k, &c) in &counts {
+        let f = pair(
+            folded[(k >> 32) as usize],
+            folded[(k & 0xffff_ffff) as usize],
+        );
+        let e = best.entry(f).or_default();
+        *e = e.max(c);
+    }
+    let suspect = |a: u32, b: u32| {
+        let c = counts.get(&pair(a, b)).copied().unwrap_or(0.0);
+        let top = best
+            .get(&pair(folded[a as usize], folded[b as usize]))
+            .copied()
+            .unwrap_or(0.0);
+        c <= SUSPECT_MAX_COUNT && top >= SUSPECT_DOMINANCE * c
+    };
+    // per line: word pairs and suspect pairs (a line's sentences are consecutive)
+    let mut noisy: FxHashMap<u32, ()> = FxHashMap::default();
+    let mut i = 0;
+    while i < counter.seqs.len() {
+        let line = counter.seqs[i].2;
+        let (mut n, mut s) = (0usize, 0usize);
+        while i < counter.seqs.len() && counter.seqs[i].2 == line {
+            for (a, b) in word_pairs(&counter.seqs[i].0) {
+                n += 1;
+                s += suspect(a, b) as usize;
+            }
+            i += 1;
+        }
+        if s >= SUSPECT_MIN_PAIRS && s as f32 >= ratio * n as f32 {
+            noisy.insert(line, ());
+        }
+    }
+    let before = counter.tokens;
+    counter
+        .seqs
+        .retain(|(_, _, line)| !noisy.contains_key(line));
+    counter.counts.iter_mut().for_each(|c| *c = 0.0);
+    counter.tokens = 0;
+    for (seq, w, _) in &counter.seqs {
+        for &id in &seq[1..] {
+            counter.counts[id as usize] += *w as f64;
+        }
+        counter.tokens += seq.len() as u64 - 2;
+    }
+    (noisy.len(), before - counter.tokens)
 }
 
 fn class(c: f32) -> usize {
@@ -264,7 +403,7 @@ pub fn build(opts: &BuildOptions, log: &mut dyn Write) -> Result<BuildReport, Er
     }
     for (path, weight) in &opts.corpora {
         let before = counter.tokens;
-        counter.add_source(path, *weight)?;
+        counter.add_source(path, *weight, opts.dedup_min_words)?;
         let _ = writeln!(
             log,
             "read {} (weight {weight}): {} tokens",
@@ -272,6 +411,13 @@ pub fn build(opts: &BuildOptions, log: &mut dyn Write) -> Result<BuildReport, Er
             counter.tokens - before
         );
     }
+
+    let (noisy_lines, noisy_tokens) = drop_noisy_lines(&mut counter, opts.noise_ratio);
+    let _ = writeln!(
+        log,
+        "noise filter (ratio {}): dropped {noisy_lines} lines, {noisy_tokens} tokens",
+        opts.noise_ratio
+    );
 
     // vocabulary: the specials, then words by weighted count
     let mut order: Vec<u32> = (SPECIALS.len() as u32..counter.words.len() as u32)
@@ -301,7 +447,7 @@ pub fn build(opts: &BuildOptions, log: &mut dyn Write) -> Result<BuildReport, Er
     // counts
     let mut c3: FxHashMap<u64, f32> = FxHashMap::default();
     let mut c2: FxHashMap<u32, f32> = FxHashMap::default();
-    for (seq, w) in &counter.seqs {
+    for (seq, w, _) in &counter.seqs {
         let s: Vec<u32> = seq.iter().map(|&x| remap[x as usize]).collect();
         for i in 1..s.len() {
             *c2.entry(key2(s[i - 1], s[i])).or_default() += w;
@@ -474,6 +620,8 @@ pub fn build(opts: &BuildOptions, log: &mut dyn Write) -> Result<BuildReport, Er
         bigrams: m.bigram_count(),
         trigrams: m.trigram_count(),
         abbreviations: abbrevs.len(),
+        noisy_lines,
+        noisy_tokens,
     })
 }
 
@@ -496,6 +644,7 @@ mod tests {
         let opts = BuildOptions {
             corpora: vec![(src, 1.0)],
             out: dir.clone(),
+            dedup_min_words: 0,
             ..Default::default()
         };
         let report = build(&opts, &mut std::io::sink()).unwrap();
@@ -517,5 +666,65 @@ mod tests {
         let abbr = std::fs::read_to_string(dir.join(ABBREV_FILE)).unwrap();
         assert!(abbr.contains("QD\tQĐ"), "{abbr}");
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    fn build_text(name: &str, text: &str, opts: BuildOptions) -> (BuildReport, Model) {
+        let dir = std::env::temp_dir().join(format!("sohoa-lm-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let src = dir.join("c.txt");
+        std::fs::write(&src, text).unwrap();
+        let opts = BuildOptions {
+            corpora: vec![(src, 1.0)],
+            out: dir.clone(),
+            min_unigram: 1.0,
+            min_trigram: 1.0,
+            ..opts
+        };
+        let report = build(&opts, &mut std::io::sink()).unwrap();
+        let model = Model::load(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).ok();
+        (report, model)
+    }
+
+    #[test]
+    fn repeated_long_lines_count_once() {
+        let line = "Điều này áp dụng đối với cơ quan nhà nước các cấp.\n";
+        let text = format!("{}Ngắn gọn.\nNgắn gọn.\n", line.repeat(10));
+        let (once, _) = build_text("dedup", &text, BuildOptions::default());
+        let no_dedup = BuildOptions {
+            dedup_min_words: 0,
+            ..Default::default()
+        };
+        let (all, _) = build_text("nodedup", &text, no_dedup);
+        // ten long lines of 12 words count once; the short line counts twice either way
+        assert_eq!(all.tokens, 10 * 12 + 2 * 2);
+        assert_eq!(once.tokens, 12 + 2 * 2);
+    }
+
+    #[test]
+    fn lines_with_lost_marks_are_dropped() {
+        let mut text = String::new();
+        for i in 0..40 {
+            text.push_str(&format!(
+                "Lần {i} tổ chức chuyển đổi số trong doanh nghiệp.\n"
+            ));
+        }
+        // the same words with marks lost, as in text extracted from a poor scan
+        text.push_str("Tổ chức chuyên đôi sô trong doanh nghiêp.\n");
+        text.push_str("Một dòng khác hẳn về kế hoạch năm nay.\n");
+        let (report, m) = build_text("noise", &text, BuildOptions::default());
+        assert_eq!(report.noisy_lines, 1);
+        assert!(
+            m.id("nghiêp").is_none(),
+            "the noisy line's words are not counted"
+        );
+        assert!(m.id("kế").is_some(), "a clean line of other words stays");
+        let off = BuildOptions {
+            noise_ratio: 0.0,
+            ..Default::default()
+        };
+        let (report, m) = build_text("nonoise", &text, off);
+        assert_eq!(report.noisy_lines, 0);
+        assert!(m.id("nghiêp").is_some());
     }
 }

@@ -42,6 +42,14 @@ enum LmCommand {
         /// Abbreviation lists (first TSV column is the abbreviation, e.g. `BCĐ`), repeatable.
         #[arg(long, value_name = "FILE")]
         abbreviations: Vec<PathBuf>,
+        /// Drop corpus lines when this share of their word pairs look like lost or garbled
+        /// diacritics (rare, while the same letters with other marks are common); 0 keeps all.
+        #[arg(long, default_value_t = crate::lm::build::DEFAULT_NOISE_RATIO)]
+        noise_ratio: f32,
+        /// Count a line of at least this many words once, however often it repeats; 0 counts
+        /// every repeat.
+        #[arg(long, default_value_t = crate::lm::build::DEFAULT_DEDUP_MIN_WORDS)]
+        dedup_min_words: usize,
     },
     /// Learn the OCR-confusion channel from aligned pairs (DIR/*.ocr.txt with *.truth.txt).
     Confusions {
@@ -78,6 +86,8 @@ impl LmArgs {
                 min_bigram,
                 min_unigram,
                 abbreviations,
+                noise_ratio,
+                dedup_min_words,
             } => {
                 let mut weights = std::collections::HashMap::new();
                 for w in &weight {
@@ -103,6 +113,8 @@ impl LmArgs {
                     min_bigram,
                     min_unigram,
                     abbreviation_lists: abbreviations,
+                    noise_ratio,
+                    dedup_min_words,
                     ..Default::default()
                 };
                 let report = build(&opts, &mut std::io::stderr())?;

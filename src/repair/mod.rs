@@ -125,6 +125,9 @@ pub struct Params {
     /// A word that is not a Vietnamese syllable is an OCR candidate only with at least this
     /// weighted corpus count (read when the model is loaded).
     pub foreign_min_count: f32,
+    /// Cost of reading a line break inside a sentence as a sentence end (a heading, a list
+    /// item, a signature block) rather than as a wrapped line.
+    pub line_restart_cost: f32,
 }
 
 impl Params {
@@ -151,6 +154,7 @@ impl Params {
                     "max_states" => p.max_states = v as usize,
                     "scan_change_cost" => p.scan_change_cost = v,
                     "foreign_min_count" => p.foreign_min_count = v,
+                    "line_restart_cost" => p.line_restart_cost = v,
                     _ => {}
                 }
             }
@@ -173,6 +177,7 @@ impl Default for Params {
             max_states: 8,
             scan_change_cost: 5.0,
             foreign_min_count: 300.0,
+            line_restart_cost: 1.5,
         }
     }
 }
@@ -228,6 +233,9 @@ const MISREAD_D_COST: f32 = 6.0;
 const ABBREVIATION_EDIT_LIMIT: f32 = 6.0;
 /// Cost of keeping an abbreviation-like OCR token as it is.
 const ABBREVIATION_KEEP_COST: f32 = 2.0;
+
+/// The token index of the slot for the line break before a line.
+const LINE_BREAK: usize = usize::MAX;
 
 /// How many slots of the next line are scored as lookahead when a line is decoded.
 const LOOKAHEAD_SLOTS: usize = 3;
@@ -447,9 +455,11 @@ impl Repairer {
                 }
                 _ => None,
             };
-            let lookahead = next
-                .as_ref()
-                .map_or(&[][..], |n| &n.slots[..n.slots.len().min(LOOKAHEAD_SLOTS)]);
+            let lookahead = next.as_ref().map_or(&[][..], |n| {
+                let words =
+                    LOOKAHEAD_SLOTS + n.slots.iter().take_while(|s| s.tok == LINE_BREAK).count();
+                &n.slots[..n.slots.len().min(words)]
+            });
             self.write_line(line, i + 1, &current, lookahead, &mut ctx, detail, &mut out);
             pending = next;
         }
@@ -839,7 +849,17 @@ impl Repairer {
         } else {
             forced
         };
-        let mut slots: Vec<Slot> = Vec::with_capacity(toks.len());
+        let mut slots: Vec<Slot> = Vec::with_capacity(toks.len() + 1);
+        if !starts_sentence {
+            // the break before this line: a wrapped line goes on with the sentence, but a
+            // heading or a signature line starts anew; the decoder weighs both
+            let mut restart = self.fixed(&[EOS, BOS]);
+            restart.cost = self.params.line_restart_cost;
+            slots.push(Slot {
+                tok: LINE_BREAK,
+                options: vec![self.fixed(&[]), restart],
+            });
+        }
         let mut last_punct = starts_sentence;
         for (ti, t) in toks.iter().enumerate() {
             let s = t.text(line);
@@ -926,8 +946,8 @@ impl Repairer {
         let LineLattice { toks, mode, slots } = lattice;
         let mode = *mode;
         let choice = self.viterbi(slots, lookahead, ctx);
-        // write the line
-        let mut si = 0;
+        // write the line (the line-break slot has no token)
+        let mut si = slots.iter().take_while(|s| s.tok == LINE_BREAK).count();
         for (ti, t) in toks.iter().enumerate() {
             let s = t.text(line);
             if si < slots.len() && slots[si].tok == ti {
