@@ -6,7 +6,7 @@
 //! compares the same ASCII restoration with pyvi's `ViUtils.add_accents` in one run.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use sohoa::repair::Repairer;
+use sohoa::repair::{Mode, Repairer};
 use std::hint::black_box;
 use std::path::Path;
 
@@ -39,15 +39,41 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("restore");
     group.throughput(Throughput::Elements(syllables(&ascii)));
     group.bench_function("ascii", |b| {
-        b.iter(|| repairer.restore(black_box(&ascii)).text.len())
+        b.iter(|| {
+            repairer
+                .restore_text(black_box(&ascii), Mode::Auto)
+                .text
+                .len()
+        })
     });
     group.throughput(Throughput::Elements(syllables(&ocr)));
-    group.bench_function("legacy ocr", |b| {
-        b.iter(|| repairer.restore(black_box(&ocr)).text.len())
+    // cold: every token's candidates searched afresh; warm: the thread's candidate cache
+    // already holds them, as for the later pages of a batch
+    group.bench_function("legacy ocr cold", |b| {
+        b.iter(|| {
+            repairer.forget_ocr_candidates();
+            repairer
+                .restore_text(black_box(&ocr), Mode::Auto)
+                .text
+                .len()
+        })
+    });
+    group.bench_function("legacy ocr warm", |b| {
+        b.iter(|| {
+            repairer
+                .restore_text(black_box(&ocr), Mode::Auto)
+                .text
+                .len()
+        })
     });
     group.throughput(Throughput::Elements(syllables(&clean)));
     group.bench_function("clean", |b| {
-        b.iter(|| repairer.restore(black_box(&clean)).text.len())
+        b.iter(|| {
+            repairer
+                .restore_text(black_box(&clean), Mode::Auto)
+                .text
+                .len()
+        })
     });
     group.finish();
 

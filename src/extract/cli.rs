@@ -182,7 +182,7 @@ fn repair(repairer: Option<&Repairer>, text: &str, warnings: &mut Vec<String>) -
     let pages: Vec<String> = text
         .split('\u{000C}')
         .map(|page| {
-            let out = r.restore(page);
+            let out = r.restore_text(page, crate::repair::Mode::Auto);
             warnings.extend(out.warnings);
             out.text
         })

@@ -542,6 +542,7 @@ pub fn build(opts: &BuildOptions, log: &mut dyn Write) -> Result<BuildReport, Er
         tri_off: vec![0; kept2.len() + 1],
         tri_w: Vec::new(),
         tri_p: Vec::new(),
+        ..Default::default()
     };
     let mut sum_kept = vec![0f64; v];
     let mut sum_lower = vec![0f64; v];
@@ -561,6 +562,7 @@ pub fn build(opts: &BuildOptions, log: &mut dyn Write) -> Result<BuildReport, Er
         m.uni_bo[i] = model::quantise((num / den).log10().min(0.0));
     }
 
+    m.index_entries();
     // trigram probabilities, interpolated with the stored bigram model
     let mut tri_w = Vec::with_capacity(kept3.len());
     let mut tri_p = Vec::with_capacity(kept3.len());

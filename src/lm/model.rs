@@ -55,6 +55,11 @@ pub struct Model {
     pub(crate) tri_off: Vec<u32>,
     pub(crate) tri_w: Vec<u16>,
     pub(crate) tri_p: Vec<u16>,
+    /// `bi_w` and `bi_p` interleaved (`word << 16 | quantised logp`), and the same for
+    /// trigrams: a lookup's binary search and its probability share cache lines. Derived by
+    /// [`Model::index_entries`].
+    pub(crate) bi_e: Vec<u32>,
+    pub(crate) tri_e: Vec<u32>,
 }
 
 /// A two-word context, looked up: see [`Model::context`].
@@ -66,6 +71,24 @@ pub struct Context {
     bigram: (usize, usize),
     /// The back-off weight of `b`.
     unigram_bo: f32,
+}
+
+impl Context {
+    /// The back-off weight (log10) of the two-word context, 0 when it is not a stored bigram.
+    pub fn trigram_backoff(&self) -> f32 {
+        self.trigram.map_or(0.0, |t| t.2)
+    }
+}
+
+/// The entry for word `w` in a sorted row of interleaved entries: its index and log10 p.
+#[inline]
+fn find_entry(row: &[u32], w: u32) -> Option<(usize, f32)> {
+    let key = w << 16;
+    let i = row.partition_point(|&e| e < key);
+    match row.get(i) {
+        Some(&e) if e >> 16 == w => Some((i, dequantise(e as u16))),
+        _ => None,
+    }
 }
 
 impl Model {
@@ -90,10 +113,20 @@ impl Model {
             return None;
         }
         let (lo, hi) = (self.bi_off[a] as usize, self.bi_off[a + 1] as usize);
-        self.bi_w[lo..hi]
-            .binary_search(&(b as u16))
-            .ok()
-            .map(|i| lo + i)
+        find_entry(&self.bi_e[lo..hi], b).map(|(i, _)| lo + i)
+    }
+
+    /// Derives the interleaved lookup tables from `bi_w`/`bi_p` and `tri_w`/`tri_p`; the
+    /// lookups read only them.
+    pub(crate) fn index_entries(&mut self) {
+        let join = |w: &[u16], p: &[u16]| -> Vec<u32> {
+            w.iter()
+                .zip(p)
+                .map(|(&w, &p)| ((w as u32) << 16) | p as u32)
+                .collect()
+        };
+        self.bi_e = join(&self.bi_w, &self.bi_p);
+        self.tri_e = join(&self.tri_w, &self.tri_p);
     }
 
     /// log10 p(w).
@@ -104,7 +137,7 @@ impl Model {
     /// log10 p(c | b).
     pub fn logp2(&self, b: u32, c: u32) -> f32 {
         match self.bigram_index(b, c) {
-            Some(i) => dequantise(self.bi_p[i]),
+            Some(i) => dequantise(self.bi_e[i] as u16),
             None => dequantise(self.uni_bo.get(b as usize).copied().unwrap_or(0)) + self.logp1(c),
         }
     }
@@ -113,8 +146,8 @@ impl Model {
     pub fn logp3(&self, a: u32, b: u32, c: u32) -> f32 {
         if let Some(ab) = self.bigram_index(a, b) {
             let (lo, hi) = (self.tri_off[ab] as usize, self.tri_off[ab + 1] as usize);
-            if let Ok(i) = self.tri_w[lo..hi].binary_search(&(c as u16)) {
-                return dequantise(self.tri_p[lo + i]);
+            if let Some((_, p)) = find_entry(&self.tri_e[lo..hi], c) {
+                return p;
             }
             return dequantise(self.bi_bo[ab]) + self.logp2(b, c);
         }
@@ -152,18 +185,33 @@ impl Model {
 
     /// log10 p(c | context): the same value as [`Model::logp3`] for the context's words.
     pub fn logp_in(&self, ctx: &Context, c: u32) -> f32 {
-        let w = c as u16;
-        let mut bo = 0.0;
-        if let Some((lo, hi, tri_bo)) = ctx.trigram {
-            if let Ok(i) = self.tri_w[lo..hi].binary_search(&w) {
-                return dequantise(self.tri_p[lo + i]);
-            }
-            bo = tri_bo;
+        match self.trigram_in(ctx, c) {
+            Some(p) => p,
+            None => ctx.trigram_backoff() + self.bigram_in(ctx, c),
         }
+    }
+
+    /// log10 p(c | a b) when `a b c` is a stored trigram of the context `a b`.
+    pub fn trigram_in(&self, ctx: &Context, c: u32) -> Option<f32> {
+        let (lo, hi, _) = ctx.trigram?;
+        find_entry(&self.tri_e[lo..hi], c).map(|(_, p)| p)
+    }
+
+    /// log10 p(c | b) for the context's last word `b`: the part of [`Model::logp_in`] that
+    /// contexts ending in the same word share, so the decoder computes it once for them.
+    ///
+    /// ```
+    /// # fn demo(m: &sohoa::lm::model::Model, a: u32, b: u32, c: u32) {
+    /// let ctx = m.context(a, b);
+    /// let p = m.trigram_in(&ctx, c).unwrap_or(ctx.trigram_backoff() + m.bigram_in(&ctx, c));
+    /// assert_eq!(p, m.logp_in(&ctx, c));
+    /// # }
+    /// ```
+    pub fn bigram_in(&self, ctx: &Context, c: u32) -> f32 {
         let (lo, hi) = ctx.bigram;
-        match self.bi_w[lo..hi].binary_search(&w) {
-            Ok(i) => bo + dequantise(self.bi_p[lo + i]),
-            Err(_) => bo + ctx.unigram_bo + self.logp1(c),
+        match find_entry(&self.bi_e[lo..hi], c) {
+            Some((_, p)) => p,
+            None => ctx.unigram_bo + self.logp1(c),
         }
     }
 
@@ -265,7 +313,15 @@ impl Model {
             tri_off,
             tri_w,
             tri_p,
-        })
+            bi_e: Vec::new(),
+            tri_e: Vec::new(),
+        }
+        .indexed())
+    }
+
+    fn indexed(mut self) -> Model {
+        self.index_entries();
+        self
     }
 
     /// Writes the model in the ARPA text format.

@@ -80,6 +80,37 @@ fn has_hat(c: char) -> bool {
 /// Splits a lower-case word into its toneless NFC letters and its tone (0 = level, 1-5 = the
 /// marks of `TONES`). Returns `None` when the word carries two tone marks.
 pub fn split_tone(word: &str) -> Option<(String, u8)> {
+    if word.is_ascii() {
+        return Some((word.to_string(), 0));
+    }
+    // precomposed Vietnamese letters, as nearly all text has: one table lookup per letter;
+    // anything else (combining marks, other scripts) goes through Unicode decomposition
+    let table = toned_letters();
+    let mut tone = 0u8;
+    let mut base = String::with_capacity(word.len());
+    for c in word.chars() {
+        if let Some(&(b, t)) = table.split.get(&c) {
+            if tone != 0 {
+                return None;
+            }
+            tone = t;
+            base.push(b);
+        } else if c.is_ascii() || TONELESS.contains(&c) {
+            base.push(c);
+        } else {
+            return split_tone_decomposed(word);
+        }
+    }
+    Some((base, tone))
+}
+
+/// The Vietnamese letters with a vowel mark but no tone, and đ.
+const TONELESS: [char; 14] = [
+    'ă', 'â', 'ê', 'ô', 'ơ', 'ư', 'đ', 'Ă', 'Â', 'Ê', 'Ô', 'Ơ', 'Ư', 'Đ',
+];
+
+/// [`split_tone`] for text with combining marks, through Unicode decomposition.
+fn split_tone_decomposed(word: &str) -> Option<(String, u8)> {
     let mut tone = 0u8;
     let mut base = String::with_capacity(word.len());
     for c in word.nfd() {
@@ -93,6 +124,33 @@ pub fn split_tone(word: &str) -> Option<(String, u8)> {
         }
     }
     Some((base.nfc().collect(), tone))
+}
+
+/// The precomposed letters that carry a tone: letter → (toneless letter, tone), and back.
+struct TonedLetters {
+    split: rustc_hash::FxHashMap<char, (char, u8)>,
+    join: rustc_hash::FxHashMap<(char, u8), char>,
+}
+
+fn toned_letters() -> &'static TonedLetters {
+    static TABLE: std::sync::OnceLock<TonedLetters> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = TonedLetters {
+            split: Default::default(),
+            join: Default::default(),
+        };
+        for base in "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY".chars() {
+            for (i, &mark) in TONES.iter().enumerate() {
+                let composed: String = [base, mark].iter().collect::<String>().nfc().collect();
+                let mut chars = composed.chars();
+                if let (Some(c), None) = (chars.next(), chars.next()) {
+                    t.split.insert(c, (base, i as u8 + 1));
+                    t.join.insert((base, i as u8 + 1), c);
+                }
+            }
+        }
+        t
+    })
 }
 
 /// Index (in chars) of the vowel that carries the tone in the toneless lower-case `base`, old
@@ -139,14 +197,24 @@ pub fn place_tone(base: &str, tone: u8) -> String {
     let Some(pos) = tone_position(&chars) else {
         return base.to_string();
     };
+    let join = &toned_letters().join;
     let mut s = String::with_capacity(base.len() + 2);
     for (i, &c) in chars.iter().enumerate() {
-        s.push(c);
         if i == pos {
-            s.push(TONES[tone as usize - 1]);
+            match join.get(&(c, tone)) {
+                Some(&toned) => s.push(toned),
+                None => s.extend(
+                    [c, TONES[tone as usize - 1]]
+                        .iter()
+                        .collect::<String>()
+                        .nfc(),
+                ),
+            }
+        } else {
+            s.push(c);
         }
     }
-    s.nfc().collect()
+    s
 }
 
 const INITIALS: [&str; 27] = [
@@ -200,6 +268,12 @@ pub fn is_syllable_shape(base: &str, tone: u8) -> bool {
 /// assert_eq!(canonical_syllable("Internet"), None);
 /// ```
 pub fn canonical_syllable(word: &str) -> Option<String> {
+    if word.is_ascii() {
+        // no marks: the lower-case letters are the canonical form
+        let lower = word.to_ascii_lowercase();
+        let ok = lower.bytes().all(|b| b.is_ascii_alphabetic()) && is_syllable_shape(&lower, 0);
+        return ok.then_some(lower);
+    }
     let lower = word.to_lowercase();
     let (base, tone) = split_tone(&lower)?;
     if !base.chars().all(|c| c.is_alphabetic()) || !is_syllable_shape(&base, tone) {
@@ -211,6 +285,9 @@ pub fn canonical_syllable(word: &str) -> Option<String> {
 /// Lower case, NFC and old-style tone placement when `word` is syllable-shaped; otherwise just
 /// lower case NFC.
 pub fn canonical_lower(word: &str) -> String {
+    if word.is_ascii() {
+        return canonical_syllable(word).unwrap_or_else(|| word.to_ascii_lowercase());
+    }
     canonical_syllable(word).unwrap_or_else(|| word.to_lowercase().nfc().collect())
 }
 
@@ -245,5 +322,44 @@ mod tests {
         assert!(canonical_syllable("cat").is_none()); // level tone with a stop final
         assert!(canonical_syllable("cát").is_some());
         assert!(canonical_syllable("UBND").is_none());
+    }
+
+    /// The table paths give what Unicode decomposition gives, on every word of the committed
+    /// model and on each of them decomposed and in upper case.
+    #[test]
+    fn fast_paths_agree_with_decomposition() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dictionaries");
+        let Ok(m) = crate::lm::model::Model::load(&dir) else {
+            return;
+        };
+        let slow_canonical = |w: &str| -> Option<String> {
+            let lower = w.to_lowercase();
+            let (base, tone) = split_tone_decomposed(&lower)?;
+            if !base.chars().all(|c| c.is_alphabetic()) || !is_syllable_shape(&base, tone) {
+                return None;
+            }
+            let chars: Vec<char> = base.chars().collect();
+            let Some(pos) = tone_position(&chars).filter(|_| tone > 0) else {
+                return Some(base);
+            };
+            let mut s = String::new();
+            for (i, &c) in chars.iter().enumerate() {
+                s.push(c);
+                if i == pos {
+                    s.push(TONES[tone as usize - 1]);
+                }
+            }
+            Some(s.nfc().collect())
+        };
+        for w in &m.vocab {
+            for form in [w.clone(), w.nfd().collect(), w.to_uppercase()] {
+                assert_eq!(
+                    split_tone(&form.to_lowercase()),
+                    split_tone_decomposed(&form.to_lowercase()),
+                    "{form}"
+                );
+                assert_eq!(canonical_syllable(&form), slow_canonical(&form), "{form}");
+            }
+        }
     }
 }

@@ -139,7 +139,7 @@ fn repair_text_in(
 ) -> String {
     match repairer {
         Some(r) => {
-            let restored = r.restore_with(raw, mode, false);
+            let restored = r.restore_text(raw, mode);
             warnings.extend(restored.warnings);
             restored.text
         }

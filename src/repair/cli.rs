@@ -45,7 +45,7 @@ impl RestoreArgs {
         let mut bad_lines: Vec<usize> = Vec::new();
         let flush = |paragraph: &mut String, out: &mut dyn Write| -> std::io::Result<()> {
             if !paragraph.is_empty() {
-                let restored = repairer.restore_with(paragraph, self.mode, false);
+                let restored = repairer.restore_text(paragraph, self.mode);
                 out.write_all(restored.text.as_bytes())?;
                 paragraph.clear();
             }
@@ -119,7 +119,7 @@ impl RestoreArgs {
         for w in &warnings {
             eprintln!("sohoa restore: {}: {w}", self.input);
         }
-        let mut restored = repairer.restore_with(&text, self.mode, true);
+        let mut restored = repairer.restore_detailed(&text, self.mode);
         restored.warnings.extend(warnings);
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());

@@ -88,6 +88,17 @@ pub struct TokenChange {
     pub mode: Mode,
 }
 
+/// Which tokens a repair reports in [`Restored::tokens`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// None: only the text (confidences are not computed).
+    Text,
+    /// The tokens that changed.
+    Changes,
+    /// Every token that had candidates.
+    All,
+}
+
 /// The result of [`Repairer::restore`].
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Restored {
@@ -182,11 +193,27 @@ impl Default for Params {
     }
 }
 
+/// Cached OCR candidates by token, with the [`Repairer::cache_key`] they were searched under.
+type HitCache = ([u64; 5], FxHashMap<String, Vec<Hit>>);
+
+thread_local! {
+    /// OCR candidates by token, kept across calls on one thread: a batch's pages repeat the
+    /// same misread words, and a candidate search costs far more than the rest of a token's
+    /// decoding. Keyed by [`Repairer::cache_key`]; cleared when it grows past 200,000 tokens.
+    static OCR_HITS: std::cell::RefCell<HitCache> =
+        std::cell::RefCell::new(([u64::MAX; 5], FxHashMap::default()));
+}
+
+/// Numbers the loaded repairers, for [`Repairer::cache_key`].
+static INSTANCES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// The loaded model and decoder: load once, share (it is `Send + Sync`).
 pub struct Repairer {
+    instance: u64,
     model: Model,
     fold_index: FxHashMap<String, Vec<u32>>,
-    trie: Trie,
+    /// The OCR candidates' trie, built on the first OCR line (ASCII and clean text never need it).
+    trie: std::sync::OnceLock<Trie>,
     channel: Channel,
     abbrevs: FxHashMap<String, String>,
     /// The `Đ` forms of `abbrevs` (`QĐ`, `BGDĐT`).
@@ -358,31 +385,20 @@ impl Repairer {
         for ids in fold_index.values_mut() {
             ids.sort_by(|&a, &b| model.counts[b as usize].total_cmp(&model.counts[a as usize]));
             let top = model.counts[ids[0] as usize];
-            ids.retain(|&i| model.counts[i as usize] >= top * 2e-4);
+            let rel: f32 = std::env::var("SOHOA_EXP_REL")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(2e-4);
+            ids.retain(|&i| model.counts[i as usize] >= top * rel);
             ids.truncate(8);
         }
         let params = Params::from_env();
-        let trie = Trie::new(
-            model
-                .vocab
-                .iter()
-                .enumerate()
-                .skip(crate::lm::model::SPECIALS.len())
-                // OCR candidates are Vietnamese syllables, or other words (loans, names,
-                // abbreviations) only when the corpus has them often: a rare non-syllable
-                // ("sb", "csb") is more likely an OCR slip in the corpus than a reading
-                .filter(|(i, w)| {
-                    w.chars().all(char::is_alphabetic)
-                        && (canonical_syllable(w).is_some()
-                            || model.counts[*i] >= params.foreign_min_count)
-                })
-                .map(|(i, w)| (i as u32, w.as_str())),
-        );
         let abbrev_forms = abbrevs.values().cloned().collect();
         Ok(Repairer {
+            instance: INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             model,
             fold_index,
-            trie,
+            trie: std::sync::OnceLock::new(),
             channel,
             abbrevs,
             abbrev_forms,
@@ -403,6 +419,27 @@ impl Repairer {
         Err(Error::NotFound(tried.join(", ")))
     }
 
+    fn trie(&self) -> &Trie {
+        self.trie.get_or_init(|| {
+            Trie::new(
+                self.model
+                    .vocab
+                    .iter()
+                    .enumerate()
+                    .skip(crate::lm::model::SPECIALS.len())
+                    // OCR candidates are Vietnamese syllables, or other words (loans, names,
+                    // abbreviations) only when the corpus has them often: a rare non-syllable
+                    // ("sb", "csb") is more likely an OCR slip in the corpus than a reading
+                    .filter(|(i, w)| {
+                        w.chars().all(char::is_alphabetic)
+                            && (canonical_syllable(w).is_some()
+                                || self.model.counts[*i] >= self.params.foreign_min_count)
+                    })
+                    .map(|(i, w)| (i as u32, w.as_str())),
+            )
+        })
+    }
+
     /// The language model.
     pub fn model(&self) -> &Model {
         &self.model
@@ -410,22 +447,42 @@ impl Repairer {
 
     /// Repairs `text` (modes chosen per line); `tokens` lists the tokens that changed.
     pub fn restore(&self, text: &str) -> Restored {
-        self.restore_with(text, Mode::Auto, false)
+        self.restore_with(text, Mode::Auto, Detail::Changes)
     }
 
     /// Like [`Repairer::restore`], and `tokens` lists every token that had candidates.
     pub fn restore_detailed(&self, text: &str, mode: Mode) -> Restored {
-        self.restore_with(text, mode, true)
+        self.restore_with(text, mode, Detail::All)
     }
 
-    /// Repairs `text` in `mode` (`Auto`: per line).
-    pub fn restore_with(&self, text: &str, mode: Mode, detail: bool) -> Restored {
+    /// The repaired text only (`tokens` stays empty): the fastest way, for callers that
+    /// write text.
+    ///
+    /// ```no_run
+    /// # use sohoa::repair::{Mode, Repairer};
+    /// let r = Repairer::load_default()?;
+    /// assert_eq!(r.restore_text("Binh dan hoc vu so", Mode::Auto).text, "Bình dân học vụ số");
+    /// # Ok::<(), sohoa::repair::Error>(())
+    /// ```
+    pub fn restore_text(&self, text: &str, mode: Mode) -> Restored {
+        self.restore_with(text, mode, Detail::Text)
+    }
+
+    /// Repairs `text` in `mode` (`Auto`: per line), reporting tokens as `detail` says.
+    pub fn restore_with(&self, text: &str, mode: Mode, detail: Detail) -> Restored {
         let mut out = Restored {
             text: String::with_capacity(text.len() + text.len() / 4),
             ..Default::default()
         };
         let mut ctx = (BOS, BOS);
-        let mut cache: FxHashMap<String, Vec<Hit>> = FxHashMap::default();
+        let key = self.cache_key();
+        let mut cache = OCR_HITS.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.0 != key {
+                *c = (key, FxHashMap::default());
+            }
+            std::mem::take(&mut c.1)
+        });
         // Each line is decoded with the first words of the next line as lookahead, so a phrase
         // broken across a line end ("triển khai Phong" / "trào") is read as one phrase; only
         // the current line's choices are written. At most two lines' lattices are held.
@@ -463,7 +520,26 @@ impl Repairer {
             self.write_line(line, i + 1, &current, lookahead, &mut ctx, detail, &mut out);
             pending = next;
         }
+        OCR_HITS.with(|c| *c.borrow_mut() = (key, cache));
         out
+    }
+
+    /// What the OCR candidates of a token depend on: this repairer's model and the search
+    /// settings.
+    fn cache_key(&self) -> [u64; 5] {
+        let p = &self.params;
+        [
+            self.instance,
+            p.ocr_limit.to_bits() as u64,
+            p.ocr_margin.to_bits() as u64,
+            p.max_candidates as u64,
+            p.foreign_min_count.to_bits() as u64,
+        ]
+    }
+
+    /// Forgets this thread's cached OCR candidates (benchmarks use it to measure a cold start).
+    pub fn forget_ocr_candidates(&self) {
+        OCR_HITS.with(|c| c.borrow_mut().1.clear());
     }
 
     fn known_syllable(&self, word: &str) -> Option<u32> {
@@ -721,7 +797,7 @@ impl Repairer {
         let mut hits = if chars.len() > 20 {
             Vec::new()
         } else {
-            self.trie.search(
+            self.trie().search(
                 &chars,
                 &self.channel,
                 p.ocr_limit,
@@ -940,12 +1016,12 @@ impl Repairer {
         lattice: &LineLattice,
         lookahead: &[Slot],
         ctx: &mut (u32, u32),
-        detail: bool,
+        detail: Detail,
         out: &mut Restored,
     ) {
         let LineLattice { toks, mode, slots } = lattice;
         let mode = *mode;
-        let choice = self.viterbi(slots, lookahead, ctx);
+        let choice = self.viterbi(slots, lookahead, ctx, detail != Detail::Text);
         // write the line (the line-break slot has no token)
         let mut si = slots.iter().take_while(|s| s.tok == LINE_BREAK).count();
         for (ti, t) in toks.iter().enumerate() {
@@ -957,7 +1033,9 @@ impl Repairer {
                 let text = self.render(&opt.text, s);
                 out.text.push_str(&text);
                 let changed = text != s;
-                if changed || (detail && slot.options.len() > 1) {
+                if (changed && detail != Detail::Text)
+                    || (detail == Detail::All && slot.options.len() > 1)
+                {
                     out.tokens.push(TokenChange {
                         line: lineno,
                         input: s.to_string(),
@@ -1012,6 +1090,7 @@ impl Repairer {
         own: &[Slot],
         lookahead: &[Slot],
         ctx: &mut (u32, u32),
+        confidence: bool,
     ) -> Vec<(usize, f32, Vec<usize>)> {
         if own.is_empty() {
             return Vec::new();
@@ -1025,23 +1104,78 @@ impl Repairer {
             opt: 0,
         }];
         let scale = LN10 * self.params.lm_weight;
+        // per slot: the previous states' contexts, and the distinct last words among them
+        // (states that end in the same word share the bigram level of every lookup, and the
+        // state a one-word option leads to)
+        let mut contexts = Vec::new();
+        let mut last_words: Vec<u32> = Vec::new();
+        let mut last_of: Vec<usize> = Vec::new();
+        let mut bigram_level: Vec<f32> = Vec::new();
+        let mut target: Vec<usize> = Vec::new();
         for (si, slot) in slots.iter().enumerate() {
             let prev: &[State] = if si == 0 { &start } else { &layers[si - 1] };
             let mut cur: Vec<State> = Vec::with_capacity(prev.len() * slot.options.len());
-            let contexts: Vec<_> = prev
-                .iter()
-                .map(|p| self.model.context(p.ctx.0, p.ctx.1))
+            contexts.clear();
+            contexts.extend(prev.iter().map(|p| self.model.context(p.ctx.0, p.ctx.1)));
+            last_words.clear();
+            last_of.clear();
+            for p in prev {
+                let k = match last_words.iter().position(|&b| b == p.ctx.1) {
+                    Some(k) => k,
+                    None => {
+                        last_words.push(p.ctx.1);
+                        last_words.len() - 1
+                    }
+                };
+                last_of.push(k);
+            }
+            // a context of each distinct last word (for its bigram row)
+            let first_with: Vec<usize> = (0..last_words.len())
+                .map(|k| last_of.iter().position(|&x| x == k).unwrap_or(0))
                 .collect();
             for (oi, opt) in slot.options.iter().enumerate() {
                 let block = cur.len();
-                for (pi, p) in prev.iter().enumerate() {
-                    let (lm, c) = match opt.words() {
-                        // one word: scored against the context looked up once per state
-                        &[w] if w != BOS => {
-                            (self.model.logp_in(&contexts[pi], w) * scale, (p.ctx.1, w))
+                if let &[w] = opt.words()
+                    && w != BOS
+                {
+                    // one word: scored against the contexts looked up once per state
+                    bigram_level.clear();
+                    bigram_level.extend(
+                        first_with
+                            .iter()
+                            .map(|&pi| self.model.bigram_in(&contexts[pi], w)),
+                    );
+                    target.clear();
+                    target.resize(last_words.len(), usize::MAX);
+                    for (pi, p) in prev.iter().enumerate() {
+                        let ctx = &contexts[pi];
+                        let k = last_of[pi];
+                        let lp = match self.model.trigram_in(ctx, w) {
+                            Some(lp) => lp,
+                            None => ctx.trigram_backoff() + bigram_level[k],
+                        };
+                        let sc = p.score + lp * scale - opt.cost;
+                        match target[k] {
+                            usize::MAX => {
+                                target[k] = cur.len();
+                                cur.push(State {
+                                    score: sc,
+                                    ctx: (p.ctx.1, w),
+                                    back: pi as u16,
+                                    opt: oi as u16,
+                                });
+                            }
+                            t if cur[t].score < sc => {
+                                cur[t].score = sc;
+                                cur[t].back = pi as u16;
+                            }
+                            _ => {}
                         }
-                        words => self.step(p.ctx, words),
-                    };
+                    }
+                    continue;
+                }
+                for (pi, p) in prev.iter().enumerate() {
+                    let (lm, c) = self.step(p.ctx, opt.words());
                     let sc = p.score + lm - opt.cost;
                     match cur[block..].iter_mut().find(|s| s.ctx == c) {
                         Some(s) if s.score >= sc => {}
@@ -1058,7 +1192,19 @@ impl Repairer {
                     }
                 }
             }
-            cur.sort_by(|a, b| b.score.total_cmp(&a.score));
+            // best first; ties in a fixed order, so that selection and sorting agree
+            let order = |a: &State, b: &State| {
+                b.score
+                    .total_cmp(&a.score)
+                    .then(a.opt.cmp(&b.opt))
+                    .then(a.back.cmp(&b.back))
+            };
+            let max_states = self.params.max_states.max(1);
+            if cur.len() > max_states {
+                cur.select_nth_unstable_by(max_states - 1, order);
+                cur.truncate(max_states);
+            }
+            cur.sort_unstable_by(order);
             let best = cur.first().map_or(f32::NEG_INFINITY, |s| s.score);
             let keep = cur
                 .iter()
@@ -1098,7 +1244,7 @@ impl Repairer {
         let mut result = Vec::with_capacity(own.len());
         for i in 0..own.len() {
             let n = slots[i].options.len();
-            if n == 1 {
+            if n == 1 || !confidence {
                 result.push((picks[i], 1.0, Vec::new()));
                 continue;
             }
