@@ -385,11 +385,7 @@ impl Repairer {
         for ids in fold_index.values_mut() {
             ids.sort_by(|&a, &b| model.counts[b as usize].total_cmp(&model.counts[a as usize]));
             let top = model.counts[ids[0] as usize];
-            let rel: f32 = std::env::var("SOHOA_EXP_REL")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(2e-4);
-            ids.retain(|&i| model.counts[i as usize] >= top * rel);
+            ids.retain(|&i| model.counts[i as usize] >= top * 2e-4);
             ids.truncate(8);
         }
         let params = Params::from_env();
