@@ -141,6 +141,16 @@ fn a_line_break_may_end_a_heading() {
 }
 
 #[test]
+fn later_paragraphs_follow_the_documents_own_usage() {
+    let text = "Xã Thiệu Tiến báo cáo; xã Thiệu Tiến triển khai; Thiệu Tiến hoàn thành.\n\nva xa Thieu Tien da lam\n";
+    let out = restore(text);
+    assert!(out.ends_with("xã Thiệu Tiến đã làm\n"), "{out:?}");
+    // without the document's usage the language model alone reads another name
+    let alone = restore("va xa Thieu Tien da lam\n");
+    assert!(!alone.contains("Thiệu Tiến"), "{alone:?}");
+}
+
+#[test]
 fn footnote_marks_on_words_are_kept() {
     let out = restore("Ban Chi dao cap tinh1, dia ban tinh2.\n");
     assert!(out.contains("tỉnh1"), "{out}");

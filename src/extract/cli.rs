@@ -179,10 +179,16 @@ fn repair(repairer: Option<&Repairer>, text: &str, warnings: &mut Vec<String>) -
     let Some(r) = repairer else {
         return text.to_string();
     };
+    let mut session = crate::repair::Session::default();
     let pages: Vec<String> = text
         .split('\u{000C}')
         .map(|page| {
-            let out = r.restore_text(page, crate::repair::Mode::Auto);
+            let out = r.restore_in(
+                &mut session,
+                page,
+                crate::repair::Mode::Auto,
+                crate::repair::Detail::Text,
+            );
             warnings.extend(out.warnings);
             out.text
         })

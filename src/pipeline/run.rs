@@ -7,7 +7,7 @@ use super::record::{PageRecord, RECORD_FORMAT, Record, SourceInfo, Timing, ToolI
 use crate::extract::{self, LayoutLine};
 use crate::ingest::{Document, Limits, PageOptions, Word};
 use crate::ocr::{self, OcrOptions, TextSource};
-use crate::repair::{Mode, Repairer};
+use crate::repair::{Detail, Mode, Repairer, Session};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -125,9 +125,22 @@ fn unix_now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// The repaired text of a page, or the raw text without a repairer.
-fn repair_text(repairer: Option<&Repairer>, raw: &str, warnings: &mut Vec<String>) -> String {
-    repair_text_in(repairer, raw, Mode::Auto, warnings)
+/// The repaired text of a page of a text document, or the raw text without a repairer;
+/// `session` carries the document's usage from page to page.
+fn repair_text(
+    repairer: Option<&Repairer>,
+    session: &mut Session,
+    raw: &str,
+    warnings: &mut Vec<String>,
+) -> String {
+    match repairer {
+        Some(r) => {
+            let restored = r.restore_in(session, raw, Mode::Auto, Detail::Text);
+            warnings.extend(restored.warnings);
+            restored.text
+        }
+        None => raw.to_string(),
+    }
 }
 
 /// The repaired text of a page in `mode`.
@@ -366,11 +379,13 @@ impl Context<'_> {
                 let (raw, decode_warnings) = crate::repair::decode_input(&bytes);
                 warnings.extend(decode_warnings);
                 let t = Instant::now();
+                let mut session = Session::default();
                 let pages: Vec<PageRecord> = raw
                     .split('\x0c')
                     .enumerate()
                     .map(|(i, page_raw)| {
-                        let text = repair_text(self.repairer, page_raw, &mut warnings);
+                        let text =
+                            repair_text(self.repairer, &mut session, page_raw, &mut warnings);
                         self.progress.page_done();
                         PageRecord {
                             number: i as u32 + 1,

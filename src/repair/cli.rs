@@ -1,6 +1,6 @@
 //! `sohoa restore`: repair a file or standard input.
 
-use super::{Mode, Repairer, decode_input, invalid_utf8_warning};
+use super::{Detail, Mode, Repairer, Session, decode_input, invalid_utf8_warning};
 use clap::Args;
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -29,7 +29,8 @@ pub struct RestoreArgs {
 impl RestoreArgs {
     /// Text output, paragraph by paragraph: the decoder's context ends at a blank line, so
     /// repairing each paragraph alone gives the same text as repairing the whole input, and
-    /// memory is bounded by the longest paragraph, not the file.
+    /// memory is bounded by the longest paragraph, not the file. One [`Session`] carries the
+    /// document's usage from paragraph to paragraph.
     fn run_streaming(self) -> anyhow::Result<()> {
         let repairer = self.repairer()?;
         let mut input: Box<dyn std::io::BufRead> = if self.input == "-" {
@@ -43,9 +44,11 @@ impl RestoreArgs {
         let mut out = std::io::BufWriter::new(stdout.lock());
         let mut paragraph = String::new();
         let mut bad_lines: Vec<usize> = Vec::new();
-        let flush = |paragraph: &mut String, out: &mut dyn Write| -> std::io::Result<()> {
+        let mut session = Session::default();
+        let mut flush = |paragraph: &mut String, out: &mut dyn Write| -> std::io::Result<()> {
             if !paragraph.is_empty() {
-                let restored = repairer.restore_text(paragraph, self.mode);
+                let restored =
+                    repairer.restore_in(&mut session, paragraph, self.mode, Detail::Text);
                 out.write_all(restored.text.as_bytes())?;
                 paragraph.clear();
             }

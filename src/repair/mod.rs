@@ -88,6 +88,25 @@ pub struct TokenChange {
     pub mode: Mode,
 }
 
+/// What a document has said so far: how often each word was written, and each spelling
+/// without marks. Later lines of the same document prefer the forms it already uses (a
+/// report that writes *phường* ten times means *phường*, not *phương*, the eleventh time).
+///
+/// ```no_run
+/// # use sohoa::repair::{Detail, Mode, Repairer, Session};
+/// let r = Repairer::load_default()?;
+/// let mut doc = Session::default();
+/// for page in ["Phuong Dong Quang", "phuong Dong Quang"] {
+///     print!("{}", r.restore_in(&mut doc, page, Mode::Auto, Detail::Text).text);
+/// }
+/// # Ok::<(), sohoa::repair::Error>(())
+/// ```
+#[derive(Debug, Default, Clone)]
+pub struct Session {
+    words: FxHashMap<u32, f32>,
+    letters: FxHashMap<u32, f32>,
+}
+
 /// Which tokens a repair reports in [`Restored::tokens`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Detail {
@@ -139,6 +158,11 @@ pub struct Params {
     /// Cost of reading a line break inside a sentence as a sentence end (a heading, a list
     /// item, a signature block) rather than as a wrapped line.
     pub line_restart_cost: f32,
+    /// Weight (nats) of the document's own usage: a candidate loses this times
+    /// ln((uses of it + 1) / (uses of its letters in any form + 1)) earlier in the document.
+    pub document_weight: f32,
+    /// The most (nats) the document's usage can cost a candidate.
+    pub document_cap: f32,
 }
 
 impl Params {
@@ -166,6 +190,8 @@ impl Params {
                     "scan_change_cost" => p.scan_change_cost = v,
                     "foreign_min_count" => p.foreign_min_count = v,
                     "line_restart_cost" => p.line_restart_cost = v,
+                    "document_weight" => p.document_weight = v,
+                    "document_cap" => p.document_cap = v,
                     _ => {}
                 }
             }
@@ -189,6 +215,8 @@ impl Default for Params {
             scan_change_cost: 5.0,
             foreign_min_count: 300.0,
             line_restart_cost: 1.5,
+            document_weight: 1.0,
+            document_cap: 3.0,
         }
     }
 }
@@ -210,6 +238,8 @@ static INSTANCES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::n
 /// The loaded model and decoder: load once, share (it is `Send + Sync`).
 pub struct Repairer {
     instance: u64,
+    /// Each vocabulary word's spelling without marks, numbered (for [`Session`]).
+    letters_of: Vec<u32>,
     model: Model,
     fold_index: FxHashMap<String, Vec<u32>>,
     /// The OCR candidates' trie, built on the first OCR line (ASCII and clean text never need it).
@@ -260,6 +290,9 @@ const MISREAD_D_COST: f32 = 6.0;
 const ABBREVIATION_EDIT_LIMIT: f32 = 6.0;
 /// Cost of keeping an abbreviation-like OCR token as it is.
 const ABBREVIATION_KEEP_COST: f32 = 2.0;
+
+/// The first vocabulary id that is a word (the ids below are special tokens).
+const FIRST_WORD: u32 = crate::lm::model::SPECIALS.len() as u32;
 
 /// The token index of the slot for the line break before a line.
 const LINE_BREAK: usize = usize::MAX;
@@ -390,8 +423,18 @@ impl Repairer {
         }
         let params = Params::from_env();
         let abbrev_forms = abbrevs.values().cloned().collect();
+        let mut letter_ids: FxHashMap<String, u32> = FxHashMap::default();
+        let letters_of = model
+            .vocab
+            .iter()
+            .map(|w| {
+                let n = letter_ids.len() as u32;
+                *letter_ids.entry(fold(w)).or_insert(n)
+            })
+            .collect();
         Ok(Repairer {
             instance: INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            letters_of,
             model,
             fold_index,
             trie: std::sync::OnceLock::new(),
@@ -466,6 +509,18 @@ impl Repairer {
 
     /// Repairs `text` in `mode` (`Auto`: per line), reporting tokens as `detail` says.
     pub fn restore_with(&self, text: &str, mode: Mode, detail: Detail) -> Restored {
+        self.restore_in(&mut Session::default(), text, mode, detail)
+    }
+
+    /// Like [`Repairer::restore_with`], for one part of a longer document: `session` carries
+    /// the document's usage from part to part (see [`Session`]).
+    pub fn restore_in(
+        &self,
+        session: &mut Session,
+        text: &str,
+        mode: Mode,
+        detail: Detail,
+    ) -> Restored {
         let mut out = Restored {
             text: String::with_capacity(text.len() + text.len() / 4),
             ..Default::default()
@@ -513,11 +568,33 @@ impl Repairer {
                     LOOKAHEAD_SLOTS + n.slots.iter().take_while(|s| s.tok == LINE_BREAK).count();
                 &n.slots[..n.slots.len().min(words)]
             });
-            self.write_line(line, i + 1, &current, lookahead, &mut ctx, detail, &mut out);
+            self.write_line(
+                line,
+                i + 1,
+                &current,
+                lookahead,
+                &mut ctx,
+                detail,
+                session,
+                &mut out,
+            );
             pending = next;
         }
         OCR_HITS.with(|c| *c.borrow_mut() = (key, cache));
         out
+    }
+
+    /// The cost (nats) of word `w` from the document's usage so far (see [`Session`]).
+    fn document_cost(&self, session: &Session, w: u32) -> f32 {
+        if session.letters.is_empty() || w < FIRST_WORD {
+            return 0.0;
+        }
+        let Some(&any) = session.letters.get(&self.letters_of[w as usize]) else {
+            return 0.0;
+        };
+        let own = session.words.get(&w).copied().unwrap_or(0.0);
+        let p = &self.params;
+        (-(((own + 1.0) / (any + 1.0)).ln()) * p.document_weight).min(p.document_cap)
     }
 
     /// What the OCR candidates of a token depend on: this repairer's model and the search
@@ -1013,11 +1090,23 @@ impl Repairer {
         lookahead: &[Slot],
         ctx: &mut (u32, u32),
         detail: Detail,
+        session: &mut Session,
         out: &mut Restored,
     ) {
         let LineLattice { toks, mode, slots } = lattice;
         let mode = *mode;
-        let choice = self.viterbi(slots, lookahead, ctx, detail != Detail::Text);
+        let choice = self.viterbi(slots, lookahead, ctx, detail != Detail::Text, session);
+        for (slot, (k, _, _)) in slots.iter().zip(&choice) {
+            if let &[w] = slot.options[*k].words()
+                && w >= FIRST_WORD
+            {
+                *session.words.entry(w).or_default() += 1.0;
+                *session
+                    .letters
+                    .entry(self.letters_of[w as usize])
+                    .or_default() += 1.0;
+            }
+        }
         // write the line (the line-break slot has no token)
         let mut si = slots.iter().take_while(|s| s.tok == LINE_BREAK).count();
         for (ti, t) in toks.iter().enumerate() {
@@ -1087,6 +1176,7 @@ impl Repairer {
         lookahead: &[Slot],
         ctx: &mut (u32, u32),
         confidence: bool,
+        session: &Session,
     ) -> Vec<(usize, f32, Vec<usize>)> {
         if own.is_empty() {
             return Vec::new();
@@ -1143,6 +1233,7 @@ impl Repairer {
                     );
                     target.clear();
                     target.resize(last_words.len(), usize::MAX);
+                    let cost = opt.cost + self.document_cost(session, w);
                     for (pi, p) in prev.iter().enumerate() {
                         let ctx = &contexts[pi];
                         let k = last_of[pi];
@@ -1150,7 +1241,7 @@ impl Repairer {
                             Some(lp) => lp,
                             None => ctx.trigram_backoff() + bigram_level[k],
                         };
-                        let sc = p.score + lp * scale - opt.cost;
+                        let sc = p.score + lp * scale - cost;
                         match target[k] {
                             usize::MAX => {
                                 target[k] = cur.len();
