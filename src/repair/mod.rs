@@ -105,6 +105,9 @@ pub struct TokenChange {
 pub struct Session {
     words: FxHashMap<u32, f32>,
     letters: FxHashMap<u32, f32>,
+    /// Word pairs written, and letter pairs (keys `first << 32 | second`).
+    pairs: FxHashMap<u64, f32>,
+    letter_pairs: FxHashMap<u64, f32>,
 }
 
 /// Which tokens a repair reports in [`Restored::tokens`].
@@ -163,6 +166,8 @@ pub struct Params {
     pub document_weight: f32,
     /// The most (nats) the document's usage can cost a candidate.
     pub document_cap: f32,
+    /// The same as `document_weight` for word pairs (after the word before).
+    pub document_pair_weight: f32,
 }
 
 impl Params {
@@ -192,6 +197,7 @@ impl Params {
                     "line_restart_cost" => p.line_restart_cost = v,
                     "document_weight" => p.document_weight = v,
                     "document_cap" => p.document_cap = v,
+                    "document_pair_weight" => p.document_pair_weight = v,
                     _ => {}
                 }
             }
@@ -217,6 +223,7 @@ impl Default for Params {
             line_restart_cost: 1.5,
             document_weight: 1.0,
             document_cap: 3.0,
+            document_pair_weight: 1.0,
         }
     }
 }
@@ -290,6 +297,10 @@ const MISREAD_D_COST: f32 = 6.0;
 const ABBREVIATION_EDIT_LIMIT: f32 = 6.0;
 /// Cost of keeping an abbreviation-like OCR token as it is.
 const ABBREVIATION_KEEP_COST: f32 = 2.0;
+
+fn pair_key(a: u32, b: u32) -> u64 {
+    ((a as u64) << 32) | b as u64
+}
 
 /// The first vocabulary id that is a word (the ids below are special tokens).
 const FIRST_WORD: u32 = crate::lm::model::SPECIALS.len() as u32;
@@ -595,6 +606,21 @@ impl Repairer {
         let own = session.words.get(&w).copied().unwrap_or(0.0);
         let p = &self.params;
         (-(((own + 1.0) / (any + 1.0)).ln()) * p.document_weight).min(p.document_cap)
+    }
+
+    /// The cost (nats) of word `w` after word `b` from the document's usage so far: like
+    /// [`Repairer::document_cost`], over word pairs.
+    fn document_pair_cost(&self, session: &Session, b: u32, w: u32) -> f32 {
+        if session.letter_pairs.is_empty() || w < FIRST_WORD || b < FIRST_WORD {
+            return 0.0;
+        }
+        let letters = pair_key(self.letters_of[b as usize], self.letters_of[w as usize]);
+        let Some(&any) = session.letter_pairs.get(&letters) else {
+            return 0.0;
+        };
+        let own = session.pairs.get(&pair_key(b, w)).copied().unwrap_or(0.0);
+        let p = &self.params;
+        (-(((own + 1.0) / (any + 1.0)).ln()) * p.document_pair_weight).min(p.document_cap)
     }
 
     /// What the OCR candidates of a token depend on: this repairer's model and the search
@@ -1096,15 +1122,24 @@ impl Repairer {
         let LineLattice { toks, mode, slots } = lattice;
         let mode = *mode;
         let choice = self.viterbi(slots, lookahead, ctx, detail != Detail::Text, session);
+        let mut before = None;
         for (slot, (k, _, _)) in slots.iter().zip(&choice) {
-            if let &[w] = slot.options[*k].words()
-                && w >= FIRST_WORD
-            {
-                *session.words.entry(w).or_default() += 1.0;
-                *session
-                    .letters
-                    .entry(self.letters_of[w as usize])
-                    .or_default() += 1.0;
+            if slot.tok == LINE_BREAK {
+                continue;
+            }
+            match slot.options[*k].words() {
+                &[w] if w >= FIRST_WORD => {
+                    let lw = self.letters_of[w as usize];
+                    *session.words.entry(w).or_default() += 1.0;
+                    *session.letters.entry(lw).or_default() += 1.0;
+                    if let Some(b) = before {
+                        let lb = self.letters_of[b as usize];
+                        *session.pairs.entry(pair_key(b, w)).or_default() += 1.0;
+                        *session.letter_pairs.entry(pair_key(lb, lw)).or_default() += 1.0;
+                    }
+                    before = Some(w);
+                }
+                _ => before = None,
             }
         }
         // write the line (the line-break slot has no token)
@@ -1197,6 +1232,7 @@ impl Repairer {
         let mut last_words: Vec<u32> = Vec::new();
         let mut last_of: Vec<usize> = Vec::new();
         let mut bigram_level: Vec<f32> = Vec::new();
+        let mut pair_level: Vec<f32> = Vec::new();
         let mut target: Vec<usize> = Vec::new();
         for (si, slot) in slots.iter().enumerate() {
             let prev: &[State] = if si == 0 { &start } else { &layers[si - 1] };
@@ -1234,6 +1270,12 @@ impl Repairer {
                     target.clear();
                     target.resize(last_words.len(), usize::MAX);
                     let cost = opt.cost + self.document_cost(session, w);
+                    pair_level.clear();
+                    pair_level.extend(
+                        last_words
+                            .iter()
+                            .map(|&b| self.document_pair_cost(session, b, w)),
+                    );
                     for (pi, p) in prev.iter().enumerate() {
                         let ctx = &contexts[pi];
                         let k = last_of[pi];
@@ -1241,7 +1283,7 @@ impl Repairer {
                             Some(lp) => lp,
                             None => ctx.trigram_backoff() + bigram_level[k],
                         };
-                        let sc = p.score + lp * scale - cost;
+                        let sc = p.score + lp * scale - cost - pair_level[k];
                         match target[k] {
                             usize::MAX => {
                                 target[k] = cur.len();
