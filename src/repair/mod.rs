@@ -679,7 +679,10 @@ impl Repairer {
                     } else if self.fold_index.contains_key(&s.to_lowercase()) {
                         ascii_syl += 1;
                     } else if case_of(s) != Case::Upper
-                        && self.model.id(&s.to_lowercase()).is_none()
+                        && self.model.id(&s.to_lowercase()).is_none_or(|id| {
+                            // the corpus has junk too: only a frequent non-syllable is a word
+                            self.model.counts[id as usize] < self.params.foreign_min_count
+                        })
                     {
                         unknown += 1;
                     }
