@@ -115,8 +115,28 @@ pub fn tokenize(line: &str) -> Vec<Token> {
                 } else {
                     Kind::Punct
                 }
+            } else if joined && !comma_only && is_word_pair(text) {
+                // "xã/phường", "đồng/tháng": words joined by slashes, read as words
+                let mut at = start;
+                for (k, part) in text.split('/').enumerate() {
+                    if k > 0 {
+                        out.push(Token {
+                            kind: Kind::Punct,
+                            start: at,
+                            end: at + 1,
+                        });
+                        at += 1;
+                    }
+                    out.push(Token {
+                        kind: Kind::Word,
+                        start: at,
+                        end: at + part.len(),
+                    });
+                    at += part.len();
+                }
+                i = j;
+                continue;
             } else if joined {
-                let _ = comma_only;
                 Kind::Symbol
             } else if all_letters {
                 Kind::Word
@@ -139,6 +159,16 @@ pub fn tokenize(line: &str) -> Vec<Token> {
         }
     }
     out
+}
+
+/// Words joined by slashes (`xã/phường`): every part two or more letters and not all capitals,
+/// which would make it a code (`KH/TU`); one-letter parts are abbreviations (`b/c`, `đ/c`).
+fn is_word_pair(text: &str) -> bool {
+    text.split('/').all(|part| {
+        part.chars().count() >= 2
+            && part.chars().all(char::is_alphabetic)
+            && part.chars().any(char::is_lowercase)
+    })
 }
 
 /// Whether a punctuation character ends a sentence for the language model.
@@ -164,6 +194,22 @@ mod tests {
         assert_eq!(find("27"), Some(Kind::Number));
         assert_eq!(find("“"), Some(Kind::Punct));
         assert_eq!(find("trién"), Some(Kind::Word));
+    }
+
+    #[test]
+    fn words_joined_by_slashes_are_words() {
+        let line = "cấp xã/phường, 5 đồng/người/tháng; b/c KH/TU km/h";
+        let toks = tokenize(line);
+        let joined: String = toks.iter().map(|t| t.text(line)).collect();
+        assert_eq!(joined, line);
+        let kind = |s: &str| toks.iter().find(|t| t.text(line) == s).map(|t| t.kind);
+        for w in ["xã", "phường", "đồng", "người", "tháng"] {
+            assert_eq!(kind(w), Some(Kind::Word), "{w}");
+        }
+        assert_eq!(kind("/"), Some(Kind::Punct));
+        for code in ["b/c", "KH/TU", "km/h"] {
+            assert_eq!(kind(code), Some(Kind::Symbol), "{code}");
+        }
     }
 
     #[test]

@@ -222,7 +222,7 @@ impl Default for Params {
             foreign_min_count: 300.0,
             line_restart_cost: 1.5,
             document_weight: 1.0,
-            document_cap: 3.0,
+            document_cap: 2.0,
             document_pair_weight: 1.0,
         }
     }
