@@ -8,7 +8,8 @@
 #    learned abbreviations, from legal/administrative text (weight 1), Debian's Vietnamese UI
 #    text (weight 0.2: software words such as "tính" must not outweigh "tỉnh"), Tesseract's
 #    Vietnamese training text, the 2025 and pre-2025 administrative-unit gazetteers, and pyvi's
-#    list of multi-syllable words (weight 0.5: general word knowledge, each word a phrase).
+#    list of multi-syllable words (weight 0.5: general word knowledge, each word a phrase);
+#    and the place names of the gazetteers (names.tsv).
 # 2. `sohoa lm confusions`: the OCR-confusion channel, learned from aligned (OCR, truth) line
 #    pairs in PAIRS_DIR (default: out/ocr-pairs). Synthetic pairs are made there first when
 #    missing, by scripts/make_ocr_pairs.py (corpus text rendered as scans, OCR'd with
@@ -34,7 +35,10 @@ mkdir -p "$OUT"
            "$CORPUS/lists/pyvi-words.txt" \
   --weight "$CORPUS/text/debian-l10n-vi.txt.xz=0.2" \
   --weight "$CORPUS/lists/pyvi-words.txt=0.5" \
-  --abbreviations "$CORPUS/gazetteer/abbreviations.soe-vinorm.tsv"
+  --abbreviations "$CORPUS/gazetteer/abbreviations.soe-vinorm.tsv" \
+  --names "$CORPUS/gazetteer/wards_2025.vau.tsv" \
+  --names "$CORPUS/gazetteer/provinces_2025.vau.tsv" \
+  --names "$CORPUS/gazetteer/units_legacy_pre2025.vau.tsv"
 
 # two samples of the legal corpus (the first runs out of sampled lines after 41 pages);
 # each takes 20-40 minutes, and is made once

@@ -142,12 +142,20 @@ fn a_line_break_may_end_a_heading() {
 
 #[test]
 fn later_paragraphs_follow_the_documents_own_usage() {
-    let text = "Xã Thiệu Tiến báo cáo; xã Thiệu Tiến triển khai; Thiệu Tiến hoàn thành.\n\nva xa Thieu Tien da lam\n";
+    let text = "Tỉnh đoàn; Tỉnh đoàn; Tỉnh đoàn.\n\nva tinh doan\n";
     let out = restore(text);
-    assert!(out.ends_with("xã Thiệu Tiến đã làm\n"), "{out:?}");
-    // without the document's usage the language model alone reads another name
-    let alone = restore("va xa Thieu Tien da lam\n");
-    assert!(!alone.contains("Thiệu Tiến"), "{alone:?}");
+    assert!(out.ends_with("\nvà tỉnh đoàn\n"), "{out:?}");
+    // without the document's usage the language model alone reads another word
+    let alone = restore("va tinh doan\n");
+    assert_eq!(alone, "và tình đoàn\n");
+}
+
+#[test]
+fn capitalised_words_read_as_place_names() {
+    let out = restore("Cac xa Yen Dinh, Thieu Tien va phuong Dong Quang.\n");
+    for name in ["Yên Định", "Thiệu Tiến", "phường Đông Quang"] {
+        assert!(out.contains(name), "{name}: {out:?}");
+    }
 }
 
 #[test]

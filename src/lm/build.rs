@@ -13,6 +13,24 @@ use std::path::{Path, PathBuf};
 /// The file of learned abbreviations (ASCII-folded form → the form the corpus uses).
 pub const ABBREV_FILE: &str = "abbreviations.tsv";
 
+/// The file of proper names (places) of two or more syllables, lower case, one per line.
+pub const NAMES_FILE: &str = "names.tsv";
+
+/// Words that name the kind of an administrative unit before its name (`Phường Hạc Thành`):
+/// dropped from gazetteer cells, which leaves the name.
+const UNIT_TYPES: [&str; 10] = [
+    "thành phố",
+    "tỉnh",
+    "quận",
+    "huyện",
+    "thị xã",
+    "thị trấn",
+    "xã",
+    "phường",
+    "đặc khu",
+    "thủ đô",
+];
+
 /// What to build from, and the pruning thresholds.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -32,6 +50,9 @@ pub struct BuildOptions {
     /// counts as [`LISTED_ABBREVIATION_WEIGHT`] occurrences of its form, so a listed `BCĐ` is
     /// learned unless the corpus mostly writes `BCD`.
     pub abbreviation_lists: Vec<PathBuf>,
+    /// Gazetteers (TSV): every cell that is a name of two or more syllables, once its unit type
+    /// is dropped, goes to [`NAMES_FILE`].
+    pub name_lists: Vec<PathBuf>,
     /// Drop a corpus line when at least this share of its word pairs look like lost or garbled
     /// diacritics (see [`drop_noisy_lines`]); 0 keeps every line.
     pub noise_ratio: f32,
@@ -53,6 +74,7 @@ impl Default for BuildOptions {
             min_trigram: 2.0,
             max_vocab: 65_000,
             abbreviation_lists: Vec::new(),
+            name_lists: Vec::new(),
             noise_ratio: DEFAULT_NOISE_RATIO,
             dedup_min_words: DEFAULT_DEDUP_MIN_WORDS,
         }
@@ -95,6 +117,8 @@ pub struct BuildReport {
     pub trigrams: usize,
     /// Learned abbreviations.
     pub abbreviations: usize,
+    /// Place names written to [`NAMES_FILE`].
+    pub names: usize,
     /// Corpus lines dropped as noisy, and the tokens they held.
     pub noisy_lines: usize,
     /// Tokens of the dropped lines.
@@ -616,7 +640,10 @@ pub fn build(opts: &BuildOptions, log: &mut dyn Write) -> Result<BuildReport, Er
     }
     std::fs::write(&path, text).map_err(|e| Error::Io(path.display().to_string(), e))?;
 
+    let names = write_names(&opts.name_lists, &opts.out.join(NAMES_FILE), &m)?;
+
     Ok(BuildReport {
+        names,
         tokens: counter.tokens,
         vocab: v,
         bigrams: m.bigram_count(),
@@ -625,6 +652,50 @@ pub fn build(opts: &BuildOptions, log: &mut dyn Write) -> Result<BuildReport, Er
         noisy_lines,
         noisy_tokens,
     })
+}
+
+/// The name in a gazetteer cell: lower case canonical syllables, the unit type dropped; `None`
+/// unless two or more syllables of the model's vocabulary remain.
+fn place_name(cell: &str, m: &Model) -> Option<String> {
+    let lower = canonical_words(cell.trim());
+    let mut rest = lower.as_str();
+    for t in UNIT_TYPES {
+        if let Some(r) = rest.strip_prefix(t).and_then(|r| r.strip_prefix(' ')) {
+            rest = r;
+            break;
+        }
+    }
+    let words: Vec<&str> = rest.split(' ').collect();
+    let ok = words.len() >= 2
+        && words
+            .iter()
+            .all(|w| w.chars().all(char::is_alphabetic) && m.id(w).is_some());
+    ok.then(|| words.join(" "))
+}
+
+fn canonical_words(text: &str) -> String {
+    text.split_whitespace()
+        .map(canonical_lower)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Writes the place names of `lists` (sorted, each once) to `path`; returns how many.
+fn write_names(lists: &[PathBuf], path: &Path, m: &Model) -> Result<usize, Error> {
+    let mut names = std::collections::BTreeSet::new();
+    for list in lists {
+        let text = read_source(list)?;
+        for line in text.lines() {
+            names.extend(line.split('\t').filter_map(|cell| place_name(cell, m)));
+        }
+    }
+    let mut text = String::from("# place names, lower case (learned by sohoa lm build --names)\n");
+    for n in &names {
+        text.push_str(n);
+        text.push('\n');
+    }
+    std::fs::write(path, text).map_err(|e| Error::Io(path.display().to_string(), e))?;
+    Ok(names.len())
 }
 
 #[cfg(test)]
@@ -728,5 +799,20 @@ mod tests {
         let (report, m) = build_text("nonoise", &text, off);
         assert_eq!(report.noisy_lines, 0);
         assert!(m.id("nghiêp").is_some());
+    }
+
+    #[test]
+    fn place_names_drop_the_unit_type() {
+        let text = "Thành phố Hà Nội phường Hạc Thành xã Thiệu Tiến tỉnh Thanh Hóa Lào Cai\n";
+        let (_, m) = build_text("names", &text.repeat(3), BuildOptions::default());
+        let name = |cell: &str| place_name(cell, &m);
+        assert_eq!(name("Phường Hạc Thành").as_deref(), Some("hạc thành"));
+        assert_eq!(name("Thành phố Hà Nội").as_deref(), Some("hà nội"));
+        assert_eq!(name("Tỉnh Thanh Hoá").as_deref(), Some("thanh hóa"));
+        assert_eq!(name("Lào Cai").as_deref(), Some("lào cai"));
+        // one syllable left, a number, or a word the model does not know: no name
+        assert_eq!(name("Phường Thành"), None);
+        assert_eq!(name("Phường 12"), None);
+        assert_eq!(name("Xã Zzz Yyy"), None);
     }
 }

@@ -42,6 +42,10 @@ enum LmCommand {
         /// Abbreviation lists (first TSV column is the abbreviation, e.g. `BCĐ`), repeatable.
         #[arg(long, value_name = "FILE")]
         abbreviations: Vec<PathBuf>,
+        /// Gazetteers (TSV) whose cells name places (`Phường Hạc Thành`), repeatable: the names
+        /// help read capitalised runs of words.
+        #[arg(long, value_name = "FILE")]
+        names: Vec<PathBuf>,
         /// Drop corpus lines when this share of their word pairs look like lost or garbled
         /// diacritics (rare, while the same letters with other marks are common); 0 keeps all.
         #[arg(long, default_value_t = crate::lm::build::DEFAULT_NOISE_RATIO)]
@@ -86,6 +90,7 @@ impl LmArgs {
                 min_bigram,
                 min_unigram,
                 abbreviations,
+                names,
                 noise_ratio,
                 dedup_min_words,
             } => {
@@ -113,6 +118,7 @@ impl LmArgs {
                     min_bigram,
                     min_unigram,
                     abbreviation_lists: abbreviations,
+                    name_lists: names,
                     noise_ratio,
                     dedup_min_words,
                     ..Default::default()

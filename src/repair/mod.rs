@@ -20,7 +20,7 @@
 pub mod channel;
 pub mod cli;
 
-use crate::lm::build::ABBREV_FILE;
+use crate::lm::build::{ABBREV_FILE, NAMES_FILE};
 use crate::lm::confusions::{CONFUSION_FILE, Channel, Table};
 use crate::lm::model::{BOS, EOS, MODEL_FILE, Model, NUM, PUNCT, SYM, UNK};
 use crate::lm::syl::{Case, apply_case, canonical_lower, canonical_syllable, case_of};
@@ -168,6 +168,8 @@ pub struct Params {
     pub document_cap: f32,
     /// The same as `document_weight` for word pairs (after the word before).
     pub document_pair_weight: f32,
+    /// How much less (nats) a candidate costs when it makes capitalised words a place name.
+    pub name_bonus: f32,
 }
 
 impl Params {
@@ -198,6 +200,7 @@ impl Params {
                     "document_weight" => p.document_weight = v,
                     "document_cap" => p.document_cap = v,
                     "document_pair_weight" => p.document_pair_weight = v,
+                    "name_bonus" => p.name_bonus = v,
                     _ => {}
                 }
             }
@@ -224,6 +227,7 @@ impl Default for Params {
             document_weight: 1.0,
             document_cap: 2.0,
             document_pair_weight: 1.0,
+            name_bonus: 4.0,
         }
     }
 }
@@ -245,6 +249,10 @@ static INSTANCES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::n
 /// The loaded model and decoder: load once, share (it is `Send + Sync`).
 pub struct Repairer {
     instance: u64,
+    /// Consecutive words of the place names in `names.tsv` (keys `first << 32 | second`).
+    name_pairs: rustc_hash::FxHashSet<u64>,
+    /// The words that stand before a place name for its kind of unit (`xã`, `phường`, `tỉnh`).
+    unit_words: Vec<u32>,
     /// Each vocabulary word's spelling without marks, numbered (for [`Session`]).
     letters_of: Vec<u32>,
     model: Model,
@@ -434,6 +442,18 @@ impl Repairer {
         }
         let params = Params::from_env();
         let abbrev_forms = abbrevs.values().cloned().collect();
+        // place names are optional: a model built without `--names` reads no names
+        let mut name_pairs = rustc_hash::FxHashSet::default();
+        if let Ok(text) = std::fs::read_to_string(dir.join(NAMES_FILE)) {
+            for line in text.lines().filter(|l| !l.starts_with('#')) {
+                let ids: Vec<Option<u32>> = line.split(' ').map(|w| model.id(w)).collect();
+                for p in ids.windows(2) {
+                    if let [Some(a), Some(b)] = p {
+                        name_pairs.insert(pair_key(*a, *b));
+                    }
+                }
+            }
+        }
         let mut letter_ids: FxHashMap<String, u32> = FxHashMap::default();
         let letters_of = model
             .vocab
@@ -446,6 +466,20 @@ impl Repairer {
         Ok(Repairer {
             instance: INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             letters_of,
+            name_pairs,
+            unit_words: [
+                "xã",
+                "phường",
+                "tỉnh",
+                "huyện",
+                "quận",
+                "phố",
+                "trấn",
+                "khu",
+            ]
+            .iter()
+            .filter_map(|w| model.id(w))
+            .collect(),
             model,
             fold_index,
             trie: std::sync::OnceLock::new(),
@@ -621,6 +655,55 @@ impl Repairer {
         let own = session.pairs.get(&pair_key(b, w)).copied().unwrap_or(0.0);
         let p = &self.params;
         (-(((own + 1.0) / (any + 1.0)).ln()) * p.document_pair_weight).min(p.document_cap)
+    }
+
+    /// Capitalised neighbours that can read as a place name of the gazetteers (`Dong Quang` →
+    /// `Đông Quang`, not `Đông Quảng`): each option that takes part in such a reading costs
+    /// [`Params::name_bonus`] less.
+    fn favour_place_names(&self, line: &str, toks: &[Token], slots: &mut [Slot]) {
+        let capital = |slot: &Slot| {
+            slot.tok != LINE_BREAK
+                && toks[slot.tok].kind == Kind::Word
+                && case_of(toks[slot.tok].text(line)) != Case::Lower
+        };
+        let mut marks: Vec<Vec<bool>> =
+            slots.iter().map(|s| vec![false; s.options.len()]).collect();
+        for i in 1..slots.len() {
+            if !(capital(&slots[i - 1]) && capital(&slots[i])) {
+                continue;
+            }
+            for (a, oa) in slots[i - 1].options.iter().enumerate() {
+                let &[wa] = oa.words() else { continue };
+                for (b, ob) in slots[i].options.iter().enumerate() {
+                    if let &[wb] = ob.words()
+                        && self.name_pairs.contains(&pair_key(wa, wb))
+                    {
+                        marks[i - 1][a] = true;
+                        marks[i][b] = true;
+                    }
+                }
+            }
+        }
+        // the word before a name that names its kind of unit (`phường Đông Quang`)
+        for i in 1..slots.len() {
+            if !marks[i].iter().any(|&m| m) || marks[i - 1].iter().any(|&m| m) {
+                continue;
+            }
+            for (a, oa) in slots[i - 1].options.iter().enumerate() {
+                if let &[w] = oa.words()
+                    && self.unit_words.contains(&w)
+                {
+                    marks[i - 1][a] = true;
+                }
+            }
+        }
+        for (slot, marks) in slots.iter_mut().zip(marks) {
+            for (opt, marked) in slot.options.iter_mut().zip(marks) {
+                if marked {
+                    opt.cost -= self.params.name_bonus;
+                }
+            }
+        }
     }
 
     /// What the OCR candidates of a token depend on: this repairer's model and the search
@@ -1104,6 +1187,9 @@ impl Repairer {
             };
             last_punct = t.kind == Kind::Punct;
             slots.push(Slot { tok: ti, options });
+        }
+        if mode != Mode::Clean && !self.name_pairs.is_empty() {
+            self.favour_place_names(line, &toks, &mut slots);
         }
         LineLattice { toks, mode, slots }
     }
