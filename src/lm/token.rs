@@ -45,6 +45,9 @@ impl Token {
     }
 }
 
+/// Apostrophes and single quotes, which legacy OCR puts inside words.
+const APOSTROPHES: [char; 4] = ['\'', '’', '‘', '`'];
+
 fn wordish(c: char) -> bool {
     c.is_alphanumeric() || OCR_SYMBOLS.contains(&c)
 }
@@ -86,7 +89,15 @@ pub fn tokenize(line: &str) -> Vec<Token> {
             let mut joined = false;
             let mut comma_only = true;
             loop {
-                while j < n && wordish(chars[j].1) {
+                while j < n
+                    && (wordish(chars[j].1)
+                        // an apostrophe between letters is legacy OCR's stand-in for a
+                        // mark (`h’iéu` for `hiệu`): Vietnamese words never hold one
+                        || (APOSTROPHES.contains(&chars[j].1)
+                            && chars[j - 1].1.is_alphabetic()
+                            && j + 1 < n
+                            && chars[j + 1].1.is_alphabetic()))
+                {
                     j += 1;
                 }
                 if j + 1 < n && joiner(chars[j].1) && wordish(chars[j + 1].1) {
@@ -194,6 +205,11 @@ mod tests {
         assert_eq!(find("27"), Some(Kind::Number));
         assert_eq!(find("“"), Some(Kind::Punct));
         assert_eq!(find("trién"), Some(Kind::Word));
+        let line = "h’iéu qua 'Binh'";
+        let toks = tokenize(line);
+        let find = |s: &str| toks.iter().find(|t| t.text(line) == s).map(|t| t.kind);
+        assert_eq!(find("h’iéu"), Some(Kind::Mixed));
+        assert_eq!(find("Binh"), Some(Kind::Word));
     }
 
     #[test]
