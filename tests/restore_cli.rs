@@ -159,6 +159,21 @@ fn capitalised_words_read_as_place_names() {
 }
 
 #[test]
+fn a_named_province_settles_an_ambiguous_place_name() {
+    // Đông Quang is a ward of Thanh Hóa; Đồng Quang lies in Thái Nguyên
+    let out = restore("UBND tinh Thanh Hoa.\n\nva phuong Dong Quang phoi hop\n");
+    assert!(
+        out.ends_with("\nvà phường Đông Quang phối hợp\n"),
+        "{out:?}"
+    );
+    let out = restore("UBND tinh Thai Nguyen.\n\nva phuong Dong Quang phoi hop\n");
+    assert!(
+        out.ends_with("\nvà phường Đồng Quang phối hợp\n"),
+        "{out:?}"
+    );
+}
+
+#[test]
 fn footnote_marks_on_words_are_kept() {
     let out = restore("Ban Chi dao cap tinh1, dia ban tinh2.\n");
     assert!(out.contains("tỉnh1"), "{out}");

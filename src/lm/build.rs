@@ -680,18 +680,32 @@ fn canonical_words(text: &str) -> String {
         .join(" ")
 }
 
-/// Writes the place names of `lists` (sorted, each once) to `path`; returns how many.
+/// Writes the place names of `lists` to `path`, sorted, each once with the provinces it lies in
+/// (`name TAB province,province`: a row's province is its cell that starts with `Tỉnh` or
+/// `Thành phố`); returns how many.
 fn write_names(lists: &[PathBuf], path: &Path, m: &Model) -> Result<usize, Error> {
-    let mut names = std::collections::BTreeSet::new();
+    let mut names: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
     for list in lists {
         let text = read_source(list)?;
         for line in text.lines() {
-            names.extend(line.split('\t').filter_map(|cell| place_name(cell, m)));
+            let province = line
+                .split('\t')
+                .find(|c| c.starts_with("Tỉnh ") || c.starts_with("Thành phố "))
+                .and_then(|c| place_name(c, m));
+            for name in line.split('\t').filter_map(|cell| place_name(cell, m)) {
+                let entry = names.entry(name).or_default();
+                entry.extend(province.clone());
+            }
         }
     }
-    let mut text = String::from("# place names, lower case (learned by sohoa lm build --names)\n");
-    for n in &names {
-        text.push_str(n);
+    let mut text = String::from(
+        "# place names, lower case, and the provinces they lie in (learned by sohoa lm build --names)\n",
+    );
+    for (name, provinces) in &names {
+        text.push_str(name);
+        text.push('\t');
+        text.push_str(&provinces.iter().cloned().collect::<Vec<_>>().join(","));
         text.push('\n');
     }
     std::fs::write(path, text).map_err(|e| Error::Io(path.display().to_string(), e))?;

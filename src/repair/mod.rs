@@ -108,6 +108,8 @@ pub struct Session {
     /// Word pairs written, and letter pairs (keys `first << 32 | second`).
     pairs: FxHashMap<u64, f32>,
     letter_pairs: FxHashMap<u64, f32>,
+    /// Provinces the document has named.
+    provinces: rustc_hash::FxHashSet<u16>,
 }
 
 /// Which tokens a repair reports in [`Restored::tokens`].
@@ -249,8 +251,11 @@ static INSTANCES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::n
 /// The loaded model and decoder: load once, share (it is `Send + Sync`).
 pub struct Repairer {
     instance: u64,
-    /// Consecutive words of the place names in `names.tsv` (keys `first << 32 | second`).
-    name_pairs: rustc_hash::FxHashSet<u64>,
+    /// Consecutive words of the place names in `names.tsv` (keys `first << 32 | second`), with
+    /// the provinces of the names.
+    name_pairs: FxHashMap<u64, Vec<u16>>,
+    /// The first two words of each province's name.
+    province_pairs: FxHashMap<u64, u16>,
     /// The words that stand before a place name for its kind of unit (`xã`, `phường`, `tỉnh`).
     unit_words: Vec<u32>,
     /// Each vocabulary word's spelling without marks, numbered (for [`Session`]).
@@ -309,6 +314,10 @@ const ABBREVIATION_KEEP_COST: f32 = 2.0;
 fn pair_key(a: u32, b: u32) -> u64 {
     ((a as u64) << 32) | b as u64
 }
+
+/// The share of [`Params::name_bonus`] a place name gets when it lies outside every province
+/// the document has named.
+const NAME_ELSEWHERE: f32 = 0.25;
 
 /// The first vocabulary id that is a word (the ids below are special tokens).
 const FIRST_WORD: u32 = crate::lm::model::SPECIALS.len() as u32;
@@ -443,14 +452,27 @@ impl Repairer {
         let params = Params::from_env();
         let abbrev_forms = abbrevs.values().cloned().collect();
         // place names are optional: a model built without `--names` reads no names
-        let mut name_pairs = rustc_hash::FxHashSet::default();
+        let mut name_pairs: FxHashMap<u64, Vec<u16>> = FxHashMap::default();
+        let mut province_pairs: FxHashMap<u64, u16> = FxHashMap::default();
         if let Ok(text) = std::fs::read_to_string(dir.join(NAMES_FILE)) {
+            let mut province_ids: FxHashMap<String, u16> = FxHashMap::default();
+            let ids_of =
+                |name: &str| -> Option<Vec<u32>> { name.split(' ').map(|w| model.id(w)).collect() };
             for line in text.lines().filter(|l| !l.starts_with('#')) {
-                let ids: Vec<Option<u32>> = line.split(' ').map(|w| model.id(w)).collect();
-                for p in ids.windows(2) {
-                    if let [Some(a), Some(b)] = p {
-                        name_pairs.insert(pair_key(*a, *b));
+                let (name, provinces) = line.split_once('\t').unwrap_or((line, ""));
+                let mut own: Vec<u16> = Vec::new();
+                for p in provinces.split(',').filter(|p| !p.is_empty()) {
+                    let n = province_ids.len() as u16;
+                    let id = *province_ids.entry(p.to_string()).or_insert(n);
+                    own.push(id);
+                    if let Some(ids) = ids_of(p).filter(|ids| ids.len() >= 2) {
+                        province_pairs.insert(pair_key(ids[0], ids[1]), id);
                     }
+                }
+                let Some(ids) = ids_of(name) else { continue };
+                for p in ids.windows(2) {
+                    let entry = name_pairs.entry(pair_key(p[0], p[1])).or_default();
+                    entry.extend(&own);
                 }
             }
         }
@@ -467,6 +489,7 @@ impl Repairer {
             instance: INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             letters_of,
             name_pairs,
+            province_pairs,
             unit_words: [
                 "xã",
                 "phường",
@@ -596,7 +619,7 @@ impl Repairer {
             }
             let current = match pending.take() {
                 Some(l) => l,
-                None => self.line_lattice(line, mode, ctx.1 == BOS, &mut cache),
+                None => self.line_lattice(line, mode, ctx.1 == BOS, &mut cache, session),
             };
             let next = match lines.peek() {
                 Some((_, next)) if !next.trim().is_empty() => {
@@ -604,7 +627,7 @@ impl Repairer {
                         .slots
                         .last()
                         .is_none_or(|s| s.options.iter().all(|o| o.words().last() == Some(&BOS)));
-                    Some(self.line_lattice(next, mode, starts_sentence, &mut cache))
+                    Some(self.line_lattice(next, mode, starts_sentence, &mut cache, session))
                 }
                 _ => None,
             };
@@ -660,14 +683,21 @@ impl Repairer {
     /// Capitalised neighbours that can read as a place name of the gazetteers (`Dong Quang` →
     /// `Đông Quang`, not `Đông Quảng`): each option that takes part in such a reading costs
     /// [`Params::name_bonus`] less.
-    fn favour_place_names(&self, line: &str, toks: &[Token], slots: &mut [Slot]) {
+    /// Once the document has named a province, a name of another province gets
+    /// [`NAME_ELSEWHERE`] of the bonus.
+    fn favour_place_names(
+        &self,
+        line: &str,
+        toks: &[Token],
+        slots: &mut [Slot],
+        session: &Session,
+    ) {
         let capital = |slot: &Slot| {
             slot.tok != LINE_BREAK
                 && toks[slot.tok].kind == Kind::Word
                 && case_of(toks[slot.tok].text(line)) != Case::Lower
         };
-        let mut marks: Vec<Vec<bool>> =
-            slots.iter().map(|s| vec![false; s.options.len()]).collect();
+        let mut marks: Vec<Vec<f32>> = slots.iter().map(|s| vec![0.0; s.options.len()]).collect();
         for i in 1..slots.len() {
             if !(capital(&slots[i - 1]) && capital(&slots[i])) {
                 continue;
@@ -676,32 +706,34 @@ impl Repairer {
                 let &[wa] = oa.words() else { continue };
                 for (b, ob) in slots[i].options.iter().enumerate() {
                     if let &[wb] = ob.words()
-                        && self.name_pairs.contains(&pair_key(wa, wb))
+                        && let Some(provinces) = self.name_pairs.get(&pair_key(wa, wb))
                     {
-                        marks[i - 1][a] = true;
-                        marks[i][b] = true;
+                        let here = session.provinces.is_empty()
+                            || provinces.iter().any(|p| session.provinces.contains(p));
+                        let share = if here { 1.0 } else { NAME_ELSEWHERE };
+                        marks[i - 1][a] = marks[i - 1][a].max(share);
+                        marks[i][b] = marks[i][b].max(share);
                     }
                 }
             }
         }
         // the word before a name that names its kind of unit (`phường Đông Quang`)
         for i in 1..slots.len() {
-            if !marks[i].iter().any(|&m| m) || marks[i - 1].iter().any(|&m| m) {
+            let share = marks[i].iter().copied().fold(0.0, f32::max);
+            if share == 0.0 || marks[i - 1].iter().any(|&m| m > 0.0) {
                 continue;
             }
             for (a, oa) in slots[i - 1].options.iter().enumerate() {
                 if let &[w] = oa.words()
                     && self.unit_words.contains(&w)
                 {
-                    marks[i - 1][a] = true;
+                    marks[i - 1][a] = share;
                 }
             }
         }
         for (slot, marks) in slots.iter_mut().zip(marks) {
-            for (opt, marked) in slot.options.iter_mut().zip(marks) {
-                if marked {
-                    opt.cost -= self.params.name_bonus;
-                }
+            for (opt, share) in slot.options.iter_mut().zip(marks) {
+                opt.cost -= share * self.params.name_bonus;
             }
         }
     }
@@ -1103,6 +1135,7 @@ impl Repairer {
         forced: Mode,
         starts_sentence: bool,
         cache: &mut FxHashMap<String, Vec<Hit>>,
+        session: &Session,
     ) -> LineLattice {
         let toks = tokenize(line);
         let mode = if forced == Mode::Auto {
@@ -1189,7 +1222,7 @@ impl Repairer {
             slots.push(Slot { tok: ti, options });
         }
         if mode != Mode::Clean && !self.name_pairs.is_empty() {
-            self.favour_place_names(line, &toks, &mut slots);
+            self.favour_place_names(line, &toks, &mut slots, session);
         }
         LineLattice { toks, mode, slots }
     }
@@ -1224,6 +1257,9 @@ impl Repairer {
                     if let Some(b) = before {
                         let lb = self.letters_of[b as usize];
                         *session.pairs.entry(pair_key(b, w)).or_default() += 1.0;
+                        if let Some(&p) = self.province_pairs.get(&pair_key(b, w)) {
+                            session.provinces.insert(p);
+                        }
                         *session.letter_pairs.entry(pair_key(lb, lw)).or_default() += 1.0;
                     }
                     before = Some(w);
