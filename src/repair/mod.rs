@@ -665,17 +665,10 @@ impl Repairer {
         (-(((own + 1.0) / (any + 1.0)).ln()) * p.document_weight).min(p.document_cap)
     }
 
-    /// The cost (nats) of word `w` after word `b` from the document's usage so far: like
-    /// [`Repairer::document_cost`], over word pairs.
-    fn document_pair_cost(&self, session: &Session, b: u32, w: u32) -> f32 {
-        if session.letter_pairs.is_empty() || w < FIRST_WORD || b < FIRST_WORD {
-            return 0.0;
-        }
-        let letters = pair_key(self.letters_of[b as usize], self.letters_of[w as usize]);
-        let Some(&any) = session.letter_pairs.get(&letters) else {
-            return 0.0;
-        };
-        let own = session.pairs.get(&pair_key(b, w)).copied().unwrap_or(0.0);
+    /// The cost (nats) of a word after the word before from the document's usage so far: like
+    /// [`Repairer::document_cost`], over word pairs (`own` uses of this pair, `any` of its
+    /// letters in any form).
+    fn document_pair_cost(&self, own: f32, any: f32) -> f32 {
         let p = &self.params;
         (-(((own + 1.0) / (any + 1.0)).ln()) * p.document_pair_weight).min(p.document_cap)
     }
@@ -1358,6 +1351,8 @@ impl Repairer {
         let mut last_of: Vec<usize> = Vec::new();
         let mut bigram_level: Vec<f32> = Vec::new();
         let mut pair_level: Vec<f32> = Vec::new();
+        let mut letter_row: Vec<f32> = Vec::new();
+        let mut row_letters: Option<u32>;
         let mut target: Vec<usize> = Vec::new();
         for (si, slot) in slots.iter().enumerate() {
             let prev: &[State] = if si == 0 { &start } else { &layers[si - 1] };
@@ -1380,6 +1375,7 @@ impl Repairer {
             let first_with: Vec<usize> = (0..last_words.len())
                 .map(|k| last_of.iter().position(|&x| x == k).unwrap_or(0))
                 .collect();
+            row_letters = None;
             for (oi, opt) in slot.options.iter().enumerate() {
                 let block = cur.len();
                 if let &[w] = opt.words()
@@ -1396,11 +1392,33 @@ impl Repairer {
                     target.resize(last_words.len(), usize::MAX);
                     let cost = opt.cost + self.document_cost(session, w);
                     pair_level.clear();
-                    pair_level.extend(
-                        last_words
-                            .iter()
-                            .map(|&b| self.document_pair_cost(session, b, w)),
-                    );
+                    // a pair can only have been written if its second word's letters were; the
+                    // letter pairs' counts are shared by options with the same letters (all
+                    // of an ASCII slot's)
+                    if w >= FIRST_WORD && session.letters.contains_key(&self.letters_of[w as usize])
+                    {
+                        let lw = self.letters_of[w as usize];
+                        if row_letters != Some(lw) {
+                            row_letters = Some(lw);
+                            letter_row.clear();
+                            letter_row.extend(last_words.iter().map(|&b| {
+                                if b < FIRST_WORD {
+                                    return 0.0;
+                                }
+                                let key = pair_key(self.letters_of[b as usize], lw);
+                                session.letter_pairs.get(&key).copied().unwrap_or(0.0)
+                            }));
+                        }
+                        pair_level.extend(last_words.iter().zip(&letter_row).map(|(&b, &any)| {
+                            if any == 0.0 {
+                                return 0.0;
+                            }
+                            let own = session.pairs.get(&pair_key(b, w)).copied();
+                            self.document_pair_cost(own.unwrap_or(0.0), any)
+                        }));
+                    } else {
+                        pair_level.resize(last_words.len(), 0.0);
+                    }
                     for (pi, p) in prev.iter().enumerate() {
                         let ctx = &contexts[pi];
                         let k = last_of[pi];

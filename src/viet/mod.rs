@@ -32,6 +32,57 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 /// assert_eq!(sohoa::viet::fold("Bình dân học vụ số, Đảng"), "Binh dan hoc vu so, Dang");
 /// ```
 pub fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_string();
+    }
+    // precomposed Latin letters fold one to one by table; anything else (combining marks,
+    // other scripts) through decomposition
+    let table = fold_table();
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let code = c as u32;
+        let folded = if c.is_ascii() {
+            Some(c)
+        } else {
+            FOLD_BLOCKS
+                .iter()
+                .find(|(lo, hi, _)| (*lo..=*hi).contains(&code))
+                .and_then(|(lo, _, at)| table[at + (code - lo) as usize])
+        };
+        match folded {
+            Some(f) => out.push(f),
+            None => return fold_decomposed(text),
+        }
+    }
+    out
+}
+
+/// The Latin blocks folded by table: first and last code point, offset in the table.
+const FOLD_BLOCKS: [(u32, u32, usize); 2] = [(0xC0, 0x24F, 0), (0x1E00, 0x1EFF, 0x190)];
+
+fn fold_table() -> &'static [Option<char>] {
+    static TABLE: std::sync::OnceLock<Vec<Option<char>>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = Vec::with_capacity(0x190 + 0x100);
+        for (lo, hi, _) in FOLD_BLOCKS {
+            for code in lo..=hi {
+                let folded = char::from_u32(code).and_then(|c| {
+                    let f = fold_decomposed(c.encode_utf8(&mut [0u8; 4]));
+                    let mut chars = f.chars();
+                    match (chars.next(), chars.next()) {
+                        (Some(one), None) => Some(one),
+                        _ => None,
+                    }
+                });
+                table.push(folded);
+            }
+        }
+        table
+    })
+}
+
+/// [`fold`] through Unicode decomposition.
+fn fold_decomposed(text: &str) -> String {
     text.nfd()
         .filter(|c| !('\u{0300}'..='\u{036f}').contains(c))
         .map(|c| match c {

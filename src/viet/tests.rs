@@ -596,6 +596,20 @@ fn canonicalize_text_touches_only_letter_runs() {
 }
 
 #[test]
+fn table_fold_agrees_with_decomposition() {
+    let mut texts: Vec<String> = (0xC0u32..0x250)
+        .chain(0x1E00..0x1F00)
+        .filter_map(char::from_u32)
+        .map(|c| format!("a{c}b {c}"))
+        .collect();
+    texts.push(nfd("Thuỷ ĐẢNG người"));
+    texts.push("Ελλάδα Bình".to_string());
+    for t in &texts {
+        assert_eq!(fold(t), super::fold_decomposed(t), "{t}");
+    }
+}
+
+#[test]
 fn fold_is_unchanged() {
     assert_eq!(fold("Bình dân học vụ số, Đảng"), "Binh dan hoc vu so, Dang");
     assert_eq!(fold("NGƯỜI"), "NGUOI");
