@@ -311,6 +311,18 @@ const ABBREVIATION_EDIT_LIMIT: f32 = 6.0;
 /// Cost of keeping an abbreviation-like OCR token as it is.
 const ABBREVIATION_KEEP_COST: f32 = 2.0;
 
+/// A session remembers at most this many distinct pairs (about 40 MB), so memory stays bounded
+/// on an endless input; pairs already known keep counting.
+const SESSION_MAX_PAIRS: usize = 1_000_000;
+
+fn count_pair(pairs: &mut FxHashMap<u64, f32>, key: u64) {
+    if let Some(n) = pairs.get_mut(&key) {
+        *n += 1.0;
+    } else if pairs.len() < SESSION_MAX_PAIRS {
+        pairs.insert(key, 1.0);
+    }
+}
+
 fn pair_key(a: u32, b: u32) -> u64 {
     ((a as u64) << 32) | b as u64
 }
@@ -1249,11 +1261,11 @@ impl Repairer {
                     *session.letters.entry(lw).or_default() += 1.0;
                     if let Some(b) = before {
                         let lb = self.letters_of[b as usize];
-                        *session.pairs.entry(pair_key(b, w)).or_default() += 1.0;
+                        count_pair(&mut session.pairs, pair_key(b, w));
+                        count_pair(&mut session.letter_pairs, pair_key(lb, lw));
                         if let Some(&p) = self.province_pairs.get(&pair_key(b, w)) {
                             session.provinces.insert(p);
                         }
-                        *session.letter_pairs.entry(pair_key(lb, lw)).or_default() += 1.0;
                     }
                     before = Some(w);
                 }
@@ -1612,4 +1624,23 @@ fn default_dirs() -> Vec<PathBuf> {
     }
     dirs.push(PathBuf::from("dictionaries"));
     dirs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_stops_learning_new_pairs_at_its_cap() {
+        let mut pairs = FxHashMap::default();
+        for k in 0..SESSION_MAX_PAIRS as u64 {
+            count_pair(&mut pairs, k);
+        }
+        count_pair(&mut pairs, u64::MAX);
+        assert_eq!(pairs.len(), SESSION_MAX_PAIRS);
+        assert!(!pairs.contains_key(&u64::MAX));
+        // a known pair still counts
+        count_pair(&mut pairs, 7);
+        assert_eq!(pairs[&7], 2.0);
+    }
 }
