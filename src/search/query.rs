@@ -494,7 +494,7 @@ fn best_snippet(
                 .highlighted()
                 .iter()
                 .filter_map(|r| snippet.fragment().get(r.clone()))
-                .map(|w| super::tokenize::fold(&w.to_lowercase()))
+                .map(|w| crate::viet::fold(&w.to_lowercase()))
                 .collect();
             words.sort();
             words.dedup();

@@ -32,53 +32,68 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 /// assert_eq!(sohoa::viet::fold("Bình dân học vụ số, Đảng"), "Binh dan hoc vu so, Dang");
 /// ```
 pub fn fold(text: &str) -> String {
-    if text.is_ascii() {
-        return text.to_string();
-    }
-    // precomposed Latin letters fold one to one by table; anything else (combining marks,
-    // other scripts) through decomposition
-    let table = fold_table();
+    // ASCII and the precomposed Latin letters (every Vietnamese letter in NFC) fold one to one
+    // by table; anything else (combining marks, other scripts) through decomposition. The
+    // result is the same: the table only saves the decomposition and recomposition, which
+    // dominate the cost of folding.
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        let code = c as u32;
-        let folded = if c.is_ascii() {
-            Some(c)
+        if c.is_ascii() {
+            out.push(c);
+        } else if let Some(f) = table_fold(c) {
+            out.push(f);
         } else {
-            FOLD_BLOCKS
-                .iter()
-                .find(|(lo, hi, _)| (*lo..=*hi).contains(&code))
-                .and_then(|(lo, _, at)| table[at + (code - lo) as usize])
-        };
-        match folded {
-            Some(f) => out.push(f),
-            None => return fold_decomposed(text),
+            return fold_decomposed(text);
         }
     }
     out
 }
 
-/// The Latin blocks folded by table: first and last code point, offset in the table.
-const FOLD_BLOCKS: [(u32, u32, usize); 2] = [(0xC0, 0x24F, 0), (0x1E00, 0x1EFF, 0x190)];
+/// First and last code point of each block of letters folded by table: Latin-1 Supplement and
+/// Latin Extended-A/B (U+00C0–U+024F), Latin Extended Additional (U+1E00–U+1EFF, the
+/// Vietnamese letters with two diacritics).
+const FOLD_BLOCKS: [(u32, u32); 2] = [(0x00C0, 0x024F), (0x1E00, 0x1EFF)];
 
-fn fold_table() -> &'static [Option<char>] {
-    static TABLE: std::sync::OnceLock<Vec<Option<char>>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut table = Vec::with_capacity(0x190 + 0x100);
-        for (lo, hi, _) in FOLD_BLOCKS {
-            for code in lo..=hi {
-                let folded = char::from_u32(code).and_then(|c| {
-                    let f = fold_decomposed(c.encode_utf8(&mut [0u8; 4]));
+/// The fold of each letter of [`FOLD_BLOCKS`], or `'\0'` where the fold of the letter alone is
+/// not one plain character (then the text is folded by decomposition).
+static FOLD_TABLE: std::sync::LazyLock<Vec<char>> = std::sync::LazyLock::new(|| {
+    let mut table = Vec::new();
+    for (first, last) in FOLD_BLOCKS {
+        for code in first..=last {
+            let folded = char::from_u32(code)
+                .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+                .map(|c| fold_decomposed(c.encode_utf8(&mut [0; 4])))
+                .and_then(|f| {
                     let mut chars = f.chars();
                     match (chars.next(), chars.next()) {
-                        (Some(one), None) => Some(one),
+                        (Some(one), None)
+                            if unicode_normalization::char::canonical_combining_class(one) == 0 =>
+                        {
+                            Some(one)
+                        }
                         _ => None,
                     }
                 });
-                table.push(folded);
-            }
+            table.push(folded.unwrap_or('\0'));
         }
-        table
-    })
+    }
+    table
+});
+
+/// The table entry of `c`, if it has one.
+fn table_fold(c: char) -> Option<char> {
+    let code = c as u32;
+    let mut offset = 0;
+    for (first, last) in FOLD_BLOCKS {
+        if (first..=last).contains(&code) {
+            return FOLD_TABLE
+                .get((offset + code - first) as usize)
+                .copied()
+                .filter(|&f| f != '\0');
+        }
+        offset += last - first + 1;
+    }
+    None
 }
 
 /// [`fold`] through Unicode decomposition.
