@@ -560,12 +560,9 @@ pub fn build(opts: &BuildOptions, log: &mut dyn Write) -> Result<BuildReport, Er
         uni_p: p1.iter().map(|&p| model::quantise(p.log10())).collect(),
         uni_bo: vec![0; v],
         bi_off: vec![0; v + 1],
-        bi_w: Vec::with_capacity(kept2.len()),
-        bi_p: Vec::with_capacity(kept2.len()),
+        bi_e: Vec::with_capacity(kept2.len()),
         bi_bo: vec![0; kept2.len()],
         tri_off: vec![0; kept2.len() + 1],
-        tri_w: Vec::new(),
-        tri_p: Vec::new(),
         ..Default::default()
     };
     let mut sum_kept = vec![0f64; v];
@@ -574,8 +571,8 @@ pub fn build(opts: &BuildOptions, log: &mut dyn Write) -> Result<BuildReport, Er
         let (b, c) = (k >> 16, k & 0xffff);
         let p = p2_full(b, c);
         m.bi_off[b as usize + 1] += 1;
-        m.bi_w.push(c as u16);
-        m.bi_p.push(model::quantise(p.log10()));
+        m.bi_e
+            .push(model::entry(c as u16, model::quantise(p.log10())));
         sum_kept[b as usize] += p;
         sum_lower[b as usize] += p1[c as usize];
     }
@@ -586,10 +583,8 @@ pub fn build(opts: &BuildOptions, log: &mut dyn Write) -> Result<BuildReport, Er
         m.uni_bo[i] = model::quantise((num / den).log10().min(0.0));
     }
 
-    m.index_entries();
     // trigram probabilities, interpolated with the stored bigram model
-    let mut tri_w = Vec::with_capacity(kept3.len());
-    let mut tri_p = Vec::with_capacity(kept3.len());
+    let mut tri_e = Vec::with_capacity(kept3.len());
     let mut counts_per_bigram = vec![0u32; kept2.len()];
     let mut bo_num = vec![0f64; kept2.len()];
     let mut bo_den = vec![0f64; kept2.len()];
@@ -605,8 +600,7 @@ pub fn build(opts: &BuildOptions, log: &mut dyn Write) -> Result<BuildReport, Er
         let gamma = (d3[0] * ctx[1] + d3[1] * ctx[2] + d3[2] * ctx[3]) as f64 / ctx[0] as f64;
         let lower = 10f64.powf(m.logp2(b, c) as f64);
         let p = (count - discount(&d3, count)).max(0.0) as f64 / ctx[0] as f64 + gamma * lower;
-        tri_w.push(c as u16);
-        tri_p.push(model::quantise(p.log10()));
+        tri_e.push(model::entry(c as u16, model::quantise(p.log10())));
         counts_per_bigram[j] += 1;
         bo_num[j] += p;
         bo_den[j] += lower;
@@ -617,8 +611,7 @@ pub fn build(opts: &BuildOptions, log: &mut dyn Write) -> Result<BuildReport, Er
         let den = (1.0 - bo_den[i]).max(1e-9);
         m.bi_bo[i] = model::quantise((num / den).log10().min(0.0));
     }
-    m.tri_w = tri_w;
-    m.tri_p = tri_p;
+    m.tri_e = tri_e;
 
     std::fs::create_dir_all(&opts.out).map_err(|e| Error::Io(opts.out.display().to_string(), e))?;
     m.save(&opts.out)?;

@@ -49,16 +49,13 @@ pub struct Model {
     pub(crate) uni_p: Vec<u16>,
     pub(crate) uni_bo: Vec<u16>,
     pub(crate) bi_off: Vec<u32>,
-    pub(crate) bi_w: Vec<u16>,
-    pub(crate) bi_p: Vec<u16>,
     pub(crate) bi_bo: Vec<u16>,
     pub(crate) tri_off: Vec<u32>,
-    pub(crate) tri_w: Vec<u16>,
-    pub(crate) tri_p: Vec<u16>,
-    /// `bi_w` and `bi_p` interleaved (`word << 16 | quantised logp`), and the same for
-    /// trigrams: a lookup's binary search and its probability share cache lines. Derived by
-    /// [`Model::index_entries`].
+    /// Bigram entries, `word << 16 | quantised logp` (see [`entry`]), sorted by word within
+    /// each row: a lookup's binary search and its probability share cache lines. The file
+    /// stores words and probabilities as two arrays.
     pub(crate) bi_e: Vec<u32>,
+    /// Trigram entries, the same way.
     pub(crate) tri_e: Vec<u32>,
 }
 
@@ -80,6 +77,19 @@ impl Context {
     }
 }
 
+/// An n-gram entry: the word in the high half, the quantised log10 probability in the low.
+pub(crate) fn entry(word: u16, prob: u16) -> u32 {
+    ((word as u32) << 16) | prob as u32
+}
+
+fn entry_words(entries: &[u32]) -> Vec<u16> {
+    entries.iter().map(|&e| (e >> 16) as u16).collect()
+}
+
+fn entry_probs(entries: &[u32]) -> Vec<u16> {
+    entries.iter().map(|&e| e as u16).collect()
+}
+
 /// The entry for word `w` in a sorted row of interleaved entries: its index and log10 p.
 #[inline]
 fn find_entry(row: &[u32], w: u32) -> Option<(usize, f32)> {
@@ -99,12 +109,12 @@ impl Model {
 
     /// Number of bigram entries.
     pub fn bigram_count(&self) -> usize {
-        self.bi_w.len()
+        self.bi_e.len()
     }
 
     /// Number of trigram entries.
     pub fn trigram_count(&self) -> usize {
-        self.tri_w.len()
+        self.tri_e.len()
     }
 
     fn bigram_index(&self, a: u32, b: u32) -> Option<usize> {
@@ -114,19 +124,6 @@ impl Model {
         }
         let (lo, hi) = (self.bi_off[a] as usize, self.bi_off[a + 1] as usize);
         find_entry(&self.bi_e[lo..hi], b).map(|(i, _)| lo + i)
-    }
-
-    /// Derives the interleaved lookup tables from `bi_w`/`bi_p` and `tri_w`/`tri_p`; the
-    /// lookups read only them.
-    pub(crate) fn index_entries(&mut self) {
-        let join = |w: &[u16], p: &[u16]| -> Vec<u32> {
-            w.iter()
-                .zip(p)
-                .map(|(&w, &p)| ((w as u32) << 16) | p as u32)
-                .collect()
-        };
-        self.bi_e = join(&self.bi_w, &self.bi_p);
-        self.tri_e = join(&self.tri_w, &self.tri_p);
     }
 
     /// log10 p(w).
@@ -232,12 +229,12 @@ impl Model {
         put_u16s(&mut buf, &self.uni_p);
         put_u16s(&mut buf, &self.uni_bo);
         put_u32s(&mut buf, &self.bi_off);
-        put_u16s(&mut buf, &self.bi_w);
-        put_u16s(&mut buf, &self.bi_p);
+        put_u16s(&mut buf, &entry_words(&self.bi_e));
+        put_u16s(&mut buf, &entry_probs(&self.bi_e));
         put_u16s(&mut buf, &self.bi_bo);
         put_u32s(&mut buf, &self.tri_off);
-        put_u16s(&mut buf, &self.tri_w);
-        put_u16s(&mut buf, &self.tri_p);
+        put_u16s(&mut buf, &entry_words(&self.tri_e));
+        put_u16s(&mut buf, &entry_probs(&self.tri_e));
         let mut f = std::fs::File::create(&path).map_err(io)?;
         f.write_all(&buf).map_err(io)?;
         Ok(())
@@ -307,29 +304,23 @@ impl Model {
             uni_p,
             uni_bo,
             bi_off,
-            bi_w,
-            bi_p,
+            bi_e: bi_w.iter().zip(&bi_p).map(|(&w, &p)| entry(w, p)).collect(),
             bi_bo,
             tri_off,
-            tri_w,
-            tri_p,
-            bi_e: Vec::new(),
-            tri_e: Vec::new(),
-        }
-        .indexed())
-    }
-
-    fn indexed(mut self) -> Model {
-        self.index_entries();
-        self
+            tri_e: tri_w
+                .iter()
+                .zip(&tri_p)
+                .map(|(&w, &p)| entry(w, p))
+                .collect(),
+        })
     }
 
     /// Writes the model in the ARPA text format.
     pub fn write_arpa(&self, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "\n\\data\\")?;
         writeln!(out, "ngram 1={}", self.vocab.len())?;
-        writeln!(out, "ngram 2={}", self.bi_w.len())?;
-        writeln!(out, "ngram 3={}", self.tri_w.len())?;
+        writeln!(out, "ngram 2={}", self.bi_e.len())?;
+        writeln!(out, "ngram 3={}", self.tri_e.len())?;
         writeln!(out, "\n\\1-grams:")?;
         for (i, w) in self.vocab.iter().enumerate() {
             let p = if i as u32 == BOS {
@@ -342,11 +333,11 @@ impl Model {
         writeln!(out, "\n\\2-grams:")?;
         for a in 0..self.vocab.len() {
             for i in self.bi_off[a] as usize..self.bi_off[a + 1] as usize {
-                let b = self.bi_w[i] as usize;
+                let b = (self.bi_e[i] >> 16) as usize;
                 writeln!(
                     out,
                     "{:.3}\t{} {}\t{:.3}",
-                    dequantise(self.bi_p[i]),
+                    dequantise(self.bi_e[i] as u16),
                     self.vocab[a],
                     self.vocab[b],
                     dequantise(self.bi_bo[i])
@@ -356,13 +347,13 @@ impl Model {
         writeln!(out, "\n\\3-grams:")?;
         for a in 0..self.vocab.len() {
             for i in self.bi_off[a] as usize..self.bi_off[a + 1] as usize {
-                let b = self.bi_w[i] as usize;
+                let b = (self.bi_e[i] >> 16) as usize;
                 for t in self.tri_off[i] as usize..self.tri_off[i + 1] as usize {
-                    let c = self.tri_w[t] as usize;
+                    let c = (self.tri_e[t] >> 16) as usize;
                     writeln!(
                         out,
                         "{:.3}\t{} {} {}",
-                        dequantise(self.tri_p[t]),
+                        dequantise(self.tri_e[t] as u16),
                         self.vocab[a],
                         self.vocab[b],
                         self.vocab[c]
