@@ -125,34 +125,18 @@ fn unix_now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// The repaired text of a page of a text document, or the raw text without a repairer;
-/// `session` carries the document's usage from page to page.
+/// The repaired text of a page in `mode`, or the raw text without a repairer; `session`
+/// carries the document's usage from page to page.
 fn repair_text(
     repairer: Option<&Repairer>,
     session: &mut Session,
-    raw: &str,
-    warnings: &mut Vec<String>,
-) -> String {
-    match repairer {
-        Some(r) => {
-            let restored = r.restore_in(session, raw, Mode::Auto, Detail::Text);
-            warnings.extend(restored.warnings);
-            restored.text
-        }
-        None => raw.to_string(),
-    }
-}
-
-/// The repaired text of a page in `mode`.
-fn repair_text_in(
-    repairer: Option<&Repairer>,
     raw: &str,
     mode: Mode,
     warnings: &mut Vec<String>,
 ) -> String {
     match repairer {
         Some(r) => {
-            let restored = r.restore_text(raw, mode);
+            let restored = r.restore_in(session, raw, mode, Detail::Text);
             warnings.extend(restored.warnings);
             restored.text
         }
@@ -238,7 +222,9 @@ pub fn read_page(
                 TextSource::Ocr if ocr_options.lang.split('+').any(|l| l == "vie") => Mode::Scan,
                 _ => Mode::Auto,
             };
-            let text = repair_text_in(repairer, &page.text, mode, &mut warnings);
+            // pages are read in parallel, so each has its own session
+            let mut session = Session::default();
+            let text = repair_text(repairer, &mut session, &page.text, mode, &mut warnings);
             let source = match page.source {
                 TextSource::Ocr => "ocr",
                 TextSource::TextLayer => "text_layer",
@@ -384,8 +370,13 @@ impl Context<'_> {
                     .split('\x0c')
                     .enumerate()
                     .map(|(i, page_raw)| {
-                        let text =
-                            repair_text(self.repairer, &mut session, page_raw, &mut warnings);
+                        let text = repair_text(
+                            self.repairer,
+                            &mut session,
+                            page_raw,
+                            Mode::Auto,
+                            &mut warnings,
+                        );
                         self.progress.page_done();
                         PageRecord {
                             number: i as u32 + 1,

@@ -666,23 +666,20 @@ impl Repairer {
 
     /// The cost (nats) of word `w` from the document's usage so far (see [`Session`]).
     fn document_cost(&self, session: &Session, w: u32) -> f32 {
-        if session.letters.is_empty() || w < FIRST_WORD {
+        if w < FIRST_WORD {
             return 0.0;
         }
         let Some(&any) = session.letters.get(&self.letters_of[w as usize]) else {
             return 0.0;
         };
         let own = session.words.get(&w).copied().unwrap_or(0.0);
-        let p = &self.params;
-        (-(((own + 1.0) / (any + 1.0)).ln()) * p.document_weight).min(p.document_cap)
+        self.usage_cost(own, any, self.params.document_weight)
     }
 
-    /// The cost (nats) of a word after the word before from the document's usage so far: like
-    /// [`Repairer::document_cost`], over word pairs (`own` uses of this pair, `any` of its
-    /// letters in any form).
-    fn document_pair_cost(&self, own: f32, any: f32) -> f32 {
-        let p = &self.params;
-        (-(((own + 1.0) / (any + 1.0)).ln()) * p.document_pair_weight).min(p.document_cap)
+    /// What the document's usage costs a form used `own` times when its letters were used `any`
+    /// times in any form: `weight` × −ln((own + 1) / (any + 1)), at most the cap.
+    fn usage_cost(&self, own: f32, any: f32, weight: f32) -> f32 {
+        (-(((own + 1.0) / (any + 1.0)).ln()) * weight).min(self.params.document_cap)
     }
 
     /// Capitalised neighbours that can read as a place name of the gazetteers (`Dong Quang` →
@@ -1364,7 +1361,7 @@ impl Repairer {
         let mut bigram_level: Vec<f32> = Vec::new();
         let mut pair_level: Vec<f32> = Vec::new();
         let mut letter_row: Vec<f32> = Vec::new();
-        let mut row_letters: Option<u32>;
+        let mut first_with: Vec<usize> = Vec::new();
         let mut target: Vec<usize> = Vec::new();
         for (si, slot) in slots.iter().enumerate() {
             let prev: &[State] = if si == 0 { &start } else { &layers[si - 1] };
@@ -1373,21 +1370,20 @@ impl Repairer {
             contexts.extend(prev.iter().map(|p| self.model.context(p.ctx.0, p.ctx.1)));
             last_words.clear();
             last_of.clear();
-            for p in prev {
+            first_with.clear();
+            for (pi, p) in prev.iter().enumerate() {
                 let k = match last_words.iter().position(|&b| b == p.ctx.1) {
                     Some(k) => k,
                     None => {
                         last_words.push(p.ctx.1);
+                        // the first state with this last word: its context gives the bigram row
+                        first_with.push(pi);
                         last_words.len() - 1
                     }
                 };
                 last_of.push(k);
             }
-            // a context of each distinct last word (for its bigram row)
-            let first_with: Vec<usize> = (0..last_words.len())
-                .map(|k| last_of.iter().position(|&x| x == k).unwrap_or(0))
-                .collect();
-            row_letters = None;
+            let mut row_letters: Option<u32> = None;
             for (oi, opt) in slot.options.iter().enumerate() {
                 let block = cur.len();
                 if let &[w] = opt.words()
@@ -1426,7 +1422,11 @@ impl Repairer {
                                 return 0.0;
                             }
                             let own = session.pairs.get(&pair_key(b, w)).copied();
-                            self.document_pair_cost(own.unwrap_or(0.0), any)
+                            self.usage_cost(
+                                own.unwrap_or(0.0),
+                                any,
+                                self.params.document_pair_weight,
+                            )
                         }));
                     } else {
                         pair_level.resize(last_words.len(), 0.0);
@@ -1492,7 +1492,6 @@ impl Repairer {
             let best = cur.first().map_or(f32::NEG_INFINITY, |s| s.score);
             let keep = cur
                 .iter()
-                .take(self.params.max_states.max(1))
                 .take_while(|s| s.score >= best - self.params.beam)
                 .count()
                 .max(1);
