@@ -32,7 +32,10 @@ def load(p):
             chars = int(line.rsplit("aligned_chars=", 1)[1]); continue
         line = line.rstrip("\n")
         if line:
-            a, o, n = line.split("\t"); counts[(a, o)] = float(n)
+            a, o, n = line.split("\t")
+            # the channel reads every apostrophe as ’ (lm::confusions::ocr_char)
+            o = o.replace("'", "’").replace("‘", "’").replace("`", "’")
+            counts[(a, o)] = counts.get((a, o), 0.0) + float(n)
     return counts, chars
 full, full_chars = load(sys.argv[1]); doc, doc_chars = load(sys.argv[2]); k = float(sys.argv[3])
 with open(sys.argv[4], "w", encoding="utf-8") as out:

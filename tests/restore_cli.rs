@@ -174,6 +174,46 @@ fn a_named_province_settles_an_ambiguous_place_name() {
 }
 
 #[test]
+fn a_short_line_takes_the_documents_mode() {
+    // alone, `S6 15-KH/UBND` could be a code; in a legacy-OCR document it is `Số`
+    let ocr = "S6 15-KH/UBND\nKé hoach trién khai cong tac chuyén d6i s6 cta tinh nam 2025\n";
+    assert!(
+        restore(ocr).starts_with("Số 15-KH/UBND\n"),
+        "{}",
+        restore(ocr)
+    );
+    // in a document with its marks, the same line is kept
+    let clean = "S6 15-KH/UBND\nKế hoạch triển khai công tác chuyển đổi số của tỉnh năm 2025\n";
+    assert_eq!(restore(clean), clean);
+}
+
+#[test]
+fn an_apostrophe_after_letters_is_read_as_a_mark() {
+    let out = restore(
+        "- S6' Tu phap chii tri, phdi hop véi S&' Tai chinh;\n- So'y té huéng dan cac co s¢' y té.\n",
+    );
+    assert_eq!(
+        out,
+        "- Sở Tư pháp chủ trì, phối hợp với Sở Tài chính;\n- Sở y tế hướng dẫn các cơ sở y tế.\n"
+    );
+    // a word quoted with apostrophes keeps them
+    let clean = "đóng dấu 'Mật' theo quy định\n";
+    assert_eq!(restore(clean), clean);
+}
+
+#[test]
+fn a_number_run_into_a_word_is_read_apart() {
+    let out = restore("Quyét dinh s6 12/QD-TTg ngay 12/5/2025cua Thu tuéng Chinh phi\n");
+    assert_eq!(
+        out,
+        "Quyết định số 12/QĐ-TTg ngày 12/5/2025của Thủ tướng Chính phủ\n"
+    );
+    // but digits that are OCR slips for letters are still read as letters
+    let out = restore("thanh 1ap T6 Cong tac trién khai\n");
+    assert!(out.starts_with("thành lập Tổ"), "{out}");
+}
+
+#[test]
 fn footnote_marks_on_words_are_kept() {
     let out = restore("Ban Chi dao cap tinh1, dia ban tinh2.\n");
     assert!(out.contains("tỉnh1"), "{out}");

@@ -52,6 +52,22 @@ pub struct Channel {
     insert_cost: FxHashMap<char, f32>,
 }
 
+/// The one form the channel knows of characters OCR engines print interchangeably: the
+/// apostrophes and single quotes (`'`, `‘`, `` ` ``) are all `’`, so a hook read as `'`
+/// learns from one read as `’`.
+///
+/// ```
+/// use sohoa::lm::confusions::ocr_char;
+/// assert_eq!(ocr_char('\''), '’');
+/// assert_eq!(ocr_char('6'), '6');
+/// ```
+pub fn ocr_char(c: char) -> char {
+    match c {
+        '\'' | '‘' | '`' => '’',
+        _ => c,
+    }
+}
+
 /// Packs an OCR string of 0-2 characters as a key; `None` when longer.
 fn okey(t: char, o: &[char]) -> Option<(char, char, char)> {
     match o {
@@ -73,7 +89,13 @@ impl Channel {
         let mut per_char: FxHashMap<char, f64> = FxHashMap::default();
         let mut per_base: FxHashMap<char, f64> = FxHashMap::default();
         let mut base_counts: FxHashMap<(char, String), f64> = FxHashMap::default();
+        let mut counts: FxHashMap<(char, String), f64> = FxHashMap::default();
         for ((t, o), &n) in &table.counts {
+            *counts
+                .entry((*t, o.chars().map(ocr_char).collect()))
+                .or_default() += n;
+        }
+        for ((t, o), &n) in &counts {
             *per_char.entry(*t).or_default() += n;
             if *t != INSERT {
                 *per_base.entry(base(*t)).or_default() += n;
@@ -81,7 +103,7 @@ impl Channel {
             }
         }
         let mut ch = Channel::default();
-        for ((t, o), &n) in &table.counts {
+        for ((t, o), &n) in &counts {
             let total = per_char[t];
             let p = (n + 0.1) / (total + 1.0);
             if *t == INSERT {
@@ -331,7 +353,8 @@ pub fn learn(dir: &Path) -> Result<Table, Error> {
                 use unicode_normalization::UnicodeNormalization;
                 s.trim().to_lowercase().nfc().collect()
             };
-            pairs.push((norm(b), norm(a)));
+            let ocr = norm(a).into_iter().map(ocr_char).collect();
+            pairs.push((norm(b), ocr));
         }
     }
     if pairs.is_empty() {

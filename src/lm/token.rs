@@ -46,7 +46,7 @@ impl Token {
 }
 
 /// Apostrophes and single quotes, which legacy OCR puts inside words.
-const APOSTROPHES: [char; 4] = ['\'', '’', '‘', '`'];
+pub const APOSTROPHES: [char; 4] = ['\'', '’', '‘', '`'];
 
 fn wordish(c: char) -> bool {
     c.is_alphanumeric() || OCR_SYMBOLS.contains(&c)
@@ -170,6 +170,44 @@ pub fn tokenize(line: &str) -> Vec<Token> {
         }
     }
     out
+}
+
+/// Joins a word and an apostrophe right after it (`S6'`, `Tiép'`) into one [`Kind::Mixed`]
+/// token. Legacy OCR reads the hook of `ơ`/`ư` or a tone mark as an apostrophe after the
+/// letters (`S6'` for `Sở`); the repairer reads the pair as one OCR string. A word quoted
+/// with an apostrophe before it (`'Binh'`) is left alone, and so is an apostrophe followed
+/// by a letter (that one is inside a word already).
+///
+/// ```
+/// use sohoa::lm::token::{attach_trailing_apostrophes, tokenize};
+/// let line = "- S6' Noi vu, 'Binh' dan";
+/// let mut toks = tokenize(line);
+/// attach_trailing_apostrophes(line, &mut toks);
+/// let texts: Vec<&str> = toks.iter().map(|t| t.text(line)).collect();
+/// assert!(texts.contains(&"S6'"));
+/// assert!(texts.contains(&"Binh"));
+/// ```
+pub fn attach_trailing_apostrophes(line: &str, toks: &mut Vec<Token>) {
+    let is_apostrophe =
+        |t: &Token| t.kind == Kind::Punct && t.text(line).chars().all(|c| APOSTROPHES.contains(&c));
+    let mut out: Vec<Token> = Vec::with_capacity(toks.len());
+    let mut i = 0;
+    while i < toks.len() {
+        let mut t = toks[i];
+        let word = matches!(t.kind, Kind::Word | Kind::Mixed);
+        let quoted = i > 0 && is_apostrophe(&toks[i - 1]);
+        let letter_after = toks
+            .get(i + 2)
+            .is_some_and(|t| t.text(line).starts_with(char::is_alphanumeric));
+        if word && !quoted && toks.get(i + 1).is_some_and(is_apostrophe) && !letter_after {
+            t.end = toks[i + 1].end;
+            t.kind = Kind::Mixed;
+            i += 1;
+        }
+        out.push(t);
+        i += 1;
+    }
+    *toks = out;
 }
 
 /// Words joined by slashes (`xã/phường`): every part two or more letters and not all capitals,

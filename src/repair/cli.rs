@@ -1,6 +1,6 @@
 //! `sohoa restore`: repair a file or standard input.
 
-use super::{Detail, Mode, Repairer, Session, decode_input, invalid_utf8_warning};
+use super::{Detail, MODE_SCAN_LINES, Mode, Repairer, Session, decode_input, invalid_utf8_warning};
 use clap::Args;
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -29,7 +29,9 @@ pub struct RestoreArgs {
 impl RestoreArgs {
     /// Text output, paragraph by paragraph: the decoder's context ends at a blank line, so
     /// repairing each paragraph alone gives the same text as repairing the whole input, and
-    /// memory is bounded by the longest paragraph, not the file. One [`Session`] carries the
+    /// memory is bounded by the longest paragraph, not the file. The first paragraphs are
+    /// repaired together (at least [`MODE_SCAN_LINES`] lines), as the whole input would be:
+    /// the repairer reads the first lines ahead to learn the document's mode. One [`Session`] carries the
     /// document's usage from paragraph to paragraph.
     fn run_streaming(self) -> anyhow::Result<()> {
         let repairer = self.repairer()?;
@@ -55,6 +57,8 @@ impl RestoreArgs {
             Ok(())
         };
         let mut bytes = Vec::new();
+        // the first paragraphs go together, so short first lines see the document's mode
+        let (mut flushed, mut buffered) = (false, 0usize);
         for lineno in 1.. {
             bytes.clear();
             let n = input
@@ -67,11 +71,13 @@ impl RestoreArgs {
             if matches!(text, std::borrow::Cow::Owned(_)) {
                 bad_lines.push(lineno);
             }
-            if text.trim().is_empty() {
+            if text.trim().is_empty() && (flushed || buffered >= MODE_SCAN_LINES) {
                 flush(&mut paragraph, &mut out)?;
                 out.write_all(text.as_bytes())?;
+                flushed = true;
             } else {
                 paragraph.push_str(&text);
+                buffered += 1;
             }
         }
         flush(&mut paragraph, &mut out)?;

@@ -21,10 +21,12 @@ pub mod channel;
 pub mod cli;
 
 use crate::lm::build::{ABBREV_FILE, NAMES_FILE};
-use crate::lm::confusions::{CONFUSION_FILE, Channel, Table};
+use crate::lm::confusions::{CONFUSION_FILE, Channel, Table, ocr_char};
 use crate::lm::model::{BOS, EOS, MODEL_FILE, Model, NUM, PUNCT, SYM, UNK};
 use crate::lm::syl::{Case, apply_case, canonical_lower, canonical_syllable, case_of};
-use crate::lm::token::{Kind, OCR_SYMBOLS, Token, ends_sentence, tokenize};
+use crate::lm::token::{
+    APOSTROPHES, Kind, OCR_SYMBOLS, Token, attach_trailing_apostrophes, ends_sentence, tokenize,
+};
 use crate::viet::fold;
 use channel::{Hit, Trie};
 use rustc_hash::FxHashMap;
@@ -110,6 +112,37 @@ pub struct Session {
     letter_pairs: FxHashMap<u64, f32>,
     /// Provinces the document has named.
     provinces: rustc_hash::FxHashSet<u16>,
+    /// Lines decided with enough evidence, by mode (clean, ASCII, legacy OCR): a line with
+    /// too few words to tell (`S6 42-BC/BTGDVTU`) takes the document's mode.
+    mode_lines: [u32; 3],
+}
+
+impl Session {
+    fn note_mode(&mut self, mode: Mode) {
+        let i = match mode {
+            Mode::Clean => 0,
+            Mode::Ascii => 1,
+            Mode::Ocr => 2,
+            Mode::Auto | Mode::Scan => return,
+        };
+        self.mode_lines[i] = self.mode_lines[i].saturating_add(1);
+    }
+
+    /// The mode most of the document's lines were read in, if any line was decided. Legacy
+    /// OCR also reads ASCII words (their accented forms are candidates), so it wins once it
+    /// is a third of the lines without marks.
+    fn document_mode(&self) -> Option<Mode> {
+        let [clean, ascii, ocr] = self.mode_lines;
+        if clean + ascii + ocr == 0 {
+            None
+        } else if clean >= ascii + ocr {
+            Some(Mode::Clean)
+        } else if ocr * 3 >= ascii + ocr {
+            Some(Mode::Ocr)
+        } else {
+            Some(Mode::Ascii)
+        }
+    }
 }
 
 /// Which tokens a repair reports in [`Restored::tokens`].
@@ -302,6 +335,9 @@ impl Opt {
 /// letters.
 const FOOTNOTE_COST: f32 = 2.0;
 
+/// The cost of reading a number run into a word (`2025cua`) as the number and the word.
+const GLUED_NUMBER_COST: f32 = 2.0;
+
 /// Largest channel cost of `đ` read as a letter for that letter to be taken as a misread `Đ`
 /// in an abbreviation.
 const MISREAD_D_COST: f32 = 6.0;
@@ -340,6 +376,14 @@ const LINE_BREAK: usize = usize::MAX;
 /// How many slots of the next line are scored as lookahead when a line is decoded.
 const LOOKAHEAD_SLOTS: usize = 3;
 
+/// A line needs this many word-like tokens to choose its own mode; fewer, and it takes the
+/// document's (see [`Session`]).
+const MODE_EVIDENCE: usize = 2;
+
+/// Lines read ahead to learn a document's mode before its first line is decoded: text given
+/// to [`Repairer::restore_in`] in pieces should give at least this many lines first.
+pub const MODE_SCAN_LINES: usize = 40;
+
 /// One line's candidates, built once and decoded with the next line's first slots.
 struct LineLattice {
     toks: Vec<Token>,
@@ -363,6 +407,21 @@ struct State {
 const LN10: f32 = std::f32::consts::LN_10;
 /// An accented word is trusted as clean text when the corpus has it at least this often.
 const TRUSTED_COUNT: f32 = 30.0;
+
+/// Where the word starts in a number run into a word (`26/4/2025cua` → 9, `2gdm` → 1): the
+/// number begins and ends with a digit (`/ . , -` between digit groups), and two or more
+/// letters follow; `QH15`, `10h30` and `2a` are not such.
+fn glued_number_end(s: &str) -> Option<usize> {
+    let at = s.find(|c: char| c.is_alphabetic())?;
+    let (number, word) = s.split_at(at);
+    let number_ok = number.starts_with(|c: char| c.is_ascii_digit())
+        && number.ends_with(|c: char| c.is_ascii_digit())
+        && number
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '/' | '.' | ',' | '-'));
+    let word_ok = word.chars().count() >= 2 && word.chars().all(char::is_alphabetic);
+    (number_ok && word_ok).then_some(at)
+}
 
 fn is_vn_only(c: char) -> bool {
     // letters Tesseract's English data cannot produce: outside Latin-1
@@ -614,6 +673,17 @@ impl Repairer {
             }
             std::mem::take(&mut c.1)
         });
+        if mode == Mode::Auto && session.document_mode().is_none() {
+            // a short first line (a number line, a heading) takes the mode of the text
+            // that follows, so look ahead at the first lines once
+            for line in text.split('\n').take(MODE_SCAN_LINES) {
+                let toks = tokenize(line);
+                let (m, evidence) = self.detect_with_evidence(line, &toks);
+                if evidence >= MODE_EVIDENCE {
+                    session.note_mode(m);
+                }
+            }
+        }
         // Each line is decoded with the first words of the next line as lookahead, so a phrase
         // broken across a line end ("triển khai Phong" / "trào") is read as one phrase; only
         // the current line's choices are written. At most two lines' lattices are held.
@@ -773,6 +843,24 @@ impl Repairer {
     }
 
     fn detect(&self, line: &str, toks: &[Token]) -> Mode {
+        self.detect_with_evidence(line, toks).0
+    }
+
+    /// The mode of a line and how many word-like tokens (words, letters mixed with digits or
+    /// symbols) it was told from.
+    fn detect_with_evidence(&self, line: &str, toks: &[Token]) -> (Mode, usize) {
+        let evidence = toks
+            .iter()
+            .filter(|t| match t.kind {
+                Kind::Word => true,
+                Kind::Mixed => t.text(line).chars().any(char::is_alphabetic),
+                _ => false,
+            })
+            .count();
+        (self.detect_mode_of(line, toks), evidence)
+    }
+
+    fn detect_mode_of(&self, line: &str, toks: &[Token]) -> Mode {
         let (mut words, mut vn, mut latin, mut bad, mut ascii_syl, mut unknown, mut ocr_mixed) =
             (0, 0, 0, 0, 0, 0, 0);
         for t in toks {
@@ -1048,7 +1136,7 @@ impl Repairer {
         cache: &mut FxHashMap<String, Vec<Hit>>,
     ) -> Vec<Opt> {
         let case = case_of(s);
-        let lower = s.to_lowercase();
+        let lower: String = s.to_lowercase().chars().map(ocr_char).collect();
         let mut hits = self.ocr_hits(&lower, cache);
         let own = self.fixed_word(s);
         // An upper-case token that no syllable folds to is most likely an abbreviation
@@ -1088,13 +1176,19 @@ impl Repairer {
         }
         let chars: Vec<char> = lower.chars().collect();
         let best = hits.first().map_or(f32::INFINITY, |h| h.cost);
-        if kind == Kind::Word
-            && chars.len() >= 4
+        // an apostrophe inside a token may end a syllable: `so'y` is `sở y`
+        let apostrophe_at = |k: usize| APOSTROPHES.contains(&chars[k - 1]);
+        let has_apostrophe = chars.iter().any(|c| APOSTROPHES.contains(c));
+        if (kind == Kind::Word || has_apostrophe)
+            && chars.len() >= 3
             && chars.len() <= 16
             && best > self.params.split_trigger
         {
             let mut splits: Vec<Opt> = Vec::new();
-            for k in 2..=chars.len() - 2 {
+            for k in 1..chars.len() {
+                if !(k >= 2 && chars.len() - k >= 2 || apostrophe_at(k)) {
+                    continue;
+                }
                 let (l, r): (String, String) =
                     (chars[..k].iter().collect(), chars[k..].iter().collect());
                 let (hl, hr) = (self.ocr_hits(&l, cache), self.ocr_hits(&r, cache));
@@ -1137,14 +1231,23 @@ impl Repairer {
         forced: Mode,
         starts_sentence: bool,
         cache: &mut FxHashMap<String, Vec<Hit>>,
-        session: &Session,
+        session: &mut Session,
     ) -> LineLattice {
-        let toks = tokenize(line);
+        let mut toks = tokenize(line);
         let mode = if forced == Mode::Auto {
-            self.detect(line, &toks)
+            let (mode, evidence) = self.detect_with_evidence(line, &toks);
+            if evidence >= MODE_EVIDENCE {
+                session.note_mode(mode);
+                mode
+            } else {
+                session.document_mode().unwrap_or(mode)
+            }
         } else {
             forced
         };
+        if mode == Mode::Ocr {
+            attach_trailing_apostrophes(line, &mut toks);
+        }
         let mut slots: Vec<Slot> = Vec::with_capacity(toks.len() + 1);
         if !starts_sentence {
             // the break before this line: a wrapped line goes on with the sentence, but a
@@ -1162,6 +1265,36 @@ impl Repairer {
             let options = match t.kind {
                 Kind::Space => continue,
                 Kind::Number => vec![self.fixed(&[NUM])],
+                Kind::Symbol | Kind::Mixed if glued_number_end(s).is_some() => {
+                    // a number run into the next word (`26/4/2025cua`, a footnote's `2gdm`):
+                    // keep the number, read the word
+                    let at = glued_number_end(s).unwrap_or_default();
+                    let (number, word) = s.split_at(at);
+                    let mut opts: Vec<Opt> = self
+                        .word_options(word, Kind::Word, mode, cache)
+                        .into_iter()
+                        .filter(|o| o.n == 1)
+                        .map(|mut o| {
+                            let text = format!("{number}{}", self.render(&o.text, word));
+                            o.text = OptText::Owned(text);
+                            o.words = [NUM, o.words[0]];
+                            o.n = 2;
+                            o
+                        })
+                        .collect();
+                    // or it is one token after all: a code (`2025abc`), or digits that are
+                    // OCR slips for letters (`1am` for `làm`, `16ng` for `lồng`)
+                    let whole = if t.kind == Kind::Symbol {
+                        vec![self.fixed(&[SYM])]
+                    } else {
+                        self.word_options(s, Kind::Mixed, mode, cache)
+                    };
+                    for o in opts.iter_mut() {
+                        o.cost += GLUED_NUMBER_COST;
+                    }
+                    opts.extend(whole);
+                    opts
+                }
                 Kind::Symbol => {
                     let mut o = self.fixed(&[SYM]);
                     if let Some(fixed) = self.fix_abbreviation(s) {
@@ -1628,6 +1761,15 @@ fn default_dirs() -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_run_into_a_word_is_found() {
+        assert_eq!(glued_number_end("26/4/2025cua"), Some(9));
+        assert_eq!(glued_number_end("2gdm"), Some(1));
+        for not in ["QH15", "10h30", "2a", "30/2020/NĐ", "2025", "abc"] {
+            assert_eq!(glued_number_end(not), None, "{not}");
+        }
+    }
 
     #[test]
     fn a_session_stops_learning_new_pairs_at_its_cap() {
