@@ -50,7 +50,13 @@ pub struct Channel {
     cost: FxHashMap<(char, char, char), f32>,
     base_cost: FxHashMap<(char, char, char), f32>,
     insert_cost: FxHashMap<char, f32>,
+    /// The cheapest single digit a true character was read as: an unseen digit backs off to
+    /// it (the OCR reads marked vowels as one digit or another: `số` as `s6`, `s8`, `s4`).
+    digit_cost: FxHashMap<char, f32>,
 }
+
+/// What an unseen digit costs beyond the cheapest digit seen for the same true character.
+const DIGIT_BACKOFF_PENALTY: f32 = 3.0;
 
 /// The one form the channel knows of characters OCR engines print interchangeably: the
 /// apostrophes and single quotes (`'`, `‘`, `` ` ``) are all `’`, so a hook read as `'`
@@ -117,6 +123,12 @@ impl Channel {
                 if let Some(k) = okey(*t, &oc) {
                     ch.cost.insert(k, -p.ln() as f32);
                 }
+                if let [d] = oc[..]
+                    && d.is_ascii_digit()
+                {
+                    let c = ch.digit_cost.entry(*t).or_insert(f32::INFINITY);
+                    *c = c.min(-p.ln() as f32);
+                }
             }
         }
         for ((b, o), &n) in &base_counts {
@@ -136,6 +148,7 @@ impl Channel {
     }
 
     /// −ln P(`ocr` | `truth`) for 0–2 OCR characters (longer strings cost [`UNSEEN`] and more).
+    /// The OCR characters are looked up as given: map them with [`ocr_char`] first.
     pub fn sub_chars(&self, truth: char, ocr: &[char]) -> f32 {
         let Some(key) = okey(truth, ocr) else {
             return UNSEEN * 2.0;
@@ -149,6 +162,12 @@ impl Channel {
         }
         if ocr.len() == 1 && base(ocr[0]) == b {
             return 4.0; // same letter, other accent: plausible even when unseen
+        }
+        if let [d] = ocr
+            && d.is_ascii_digit()
+            && let Some(&c) = self.digit_cost.get(&truth)
+        {
+            return (c + DIGIT_BACKOFF_PENALTY).min(UNSEEN);
         }
         UNSEEN + 2.0 * (ocr.len().saturating_sub(1)) as f32
     }
@@ -404,5 +423,26 @@ mod tests {
         let again = Table::load(&dir.join("t.tsv")).unwrap();
         assert_eq!(again.counts, table.counts);
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn an_unseen_digit_backs_off_to_the_digits_seen() {
+        let mut table = Table {
+            aligned_chars: 1000,
+            ..Default::default()
+        };
+        table.counts.insert(('ố', "6".to_string()), 40.0);
+        table.counts.insert(('ố', "o".to_string()), 60.0);
+        table.counts.insert(('a', "a".to_string()), 100.0);
+        table.counts.insert(('o', "’".to_string()), 1.0);
+        table.counts.insert(('o', "'".to_string()), 1.0);
+        let ch = Channel::from_table(&table);
+        let (seen, unseen) = (ch.sub('ố', "6"), ch.sub('ố', "8"));
+        assert!(seen < unseen && unseen < UNSEEN, "{seen} {unseen}");
+        // a character never read as a digit gets no such back-off
+        assert_eq!(ch.sub('a', "8"), UNSEEN);
+        // all apostrophes are one: the two counts were merged
+        assert!(ch.sub('o', "’") < ch.sub('o', "x"));
+        assert_eq!(ch.sub('o', "'"), UNSEEN, "only ’ is looked up");
     }
 }
