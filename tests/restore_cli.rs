@@ -159,6 +159,16 @@ fn capitalised_words_read_as_place_names() {
 }
 
 #[test]
+fn a_province_outweighs_a_commune_of_the_same_letters() {
+    // Thành Hòa is a commune of Lạng Sơn; Thanh Hóa the province
+    let out = restore("Van ban chi dao cong ty\nThanh Hoa trien khai lap dat tram\n");
+    assert!(
+        out.ends_with("\nThanh Hóa triển khai lắp đặt trạm\n"),
+        "{out:?}"
+    );
+}
+
+#[test]
 fn a_named_province_settles_an_ambiguous_place_name() {
     // Đông Quang is a ward of Thanh Hóa; Đồng Quang lies in Thái Nguyên
     let out = restore("UBND tinh Thanh Hoa.\n\nva phuong Dong Quang phoi hop\n");

@@ -367,6 +367,9 @@ fn pair_key(a: u32, b: u32) -> u64 {
 /// the document has named.
 const NAME_ELSEWHERE: f32 = 0.25;
 
+/// The share of [`Params::name_bonus`] a province's name gets.
+const PROVINCE_SHARE: f32 = 1.5;
+
 /// The first vocabulary id that is a word (the ids below are special tokens).
 const FIRST_WORD: u32 = crate::lm::model::SPECIALS.len() as u32;
 
@@ -782,7 +785,15 @@ impl Repairer {
                     {
                         let here = session.provinces.is_empty()
                             || provinces.iter().any(|p| session.provinces.contains(p));
-                        let share = if here { 1.0 } else { NAME_ELSEWHERE };
+                        let share = if self.province_pairs.contains_key(&pair_key(wa, wb)) {
+                            // a province (`Thanh Hóa`, not the commune `Thành Hòa`): the
+                            // name documents cite most
+                            PROVINCE_SHARE
+                        } else if here {
+                            1.0
+                        } else {
+                            NAME_ELSEWHERE
+                        };
                         marks[i - 1][a] = marks[i - 1][a].max(share);
                         marks[i][b] = marks[i][b].max(share);
                     }
