@@ -181,6 +181,12 @@ fn a_named_province_settles_an_ambiguous_place_name() {
         out.ends_with("\nvà phường Đồng Quang phối hợp\n"),
         "{out:?}"
     );
+    // the province may also come later in the text
+    let out = restore("va phuong Dong Quang phoi hop\n\nUBND tinh Thanh Hoa.\n");
+    assert!(
+        out.starts_with("và phường Đông Quang phối hợp\n"),
+        "{out:?}"
+    );
 }
 
 #[test]

@@ -115,6 +115,8 @@ pub struct Session {
     /// Lines decided with enough evidence, by mode (clean, ASCII, legacy OCR): a line with
     /// too few words to tell (`S6 42-BC/BTGDVTU`) takes the document's mode.
     mode_lines: [u32; 3],
+    /// Whether the text's named provinces were looked for (the first text only).
+    scanned: bool,
 }
 
 impl Session {
@@ -289,6 +291,8 @@ pub struct Repairer {
     name_pairs: FxHashMap<u64, Vec<u16>>,
     /// The first two words of each province's name.
     province_pairs: FxHashMap<u64, u16>,
+    /// The same two words without marks (`thanh hoa`), where only one province reads so.
+    province_folds: FxHashMap<String, u16>,
     /// The words that stand before a place name for its kind of unit (`xã`, `phường`, `tỉnh`).
     unit_words: Vec<u32>,
     /// Each vocabulary word's spelling without marks, numbered (for [`Session`]).
@@ -528,6 +532,7 @@ impl Repairer {
         // place names are optional: a model built without `--names` reads no names
         let mut name_pairs: FxHashMap<u64, Vec<u16>> = FxHashMap::default();
         let mut province_pairs: FxHashMap<u64, u16> = FxHashMap::default();
+        let mut province_folds: FxHashMap<String, u16> = FxHashMap::default();
         if let Ok(text) = std::fs::read_to_string(dir.join(NAMES_FILE)) {
             let mut province_ids: FxHashMap<String, u16> = FxHashMap::default();
             let ids_of =
@@ -541,6 +546,12 @@ impl Repairer {
                     own.push(id);
                     if let Some(ids) = ids_of(p).filter(|ids| ids.len() >= 2) {
                         province_pairs.insert(pair_key(ids[0], ids[1]), id);
+                        let words: Vec<&str> = p.split(' ').take(2).collect();
+                        let folded = fold(&words.join(" "));
+                        let entry = province_folds.entry(folded).or_insert(id);
+                        if *entry != id {
+                            *entry = u16::MAX; // two provinces read so: neither is certain
+                        }
                     }
                 }
                 let Some(ids) = ids_of(name) else { continue };
@@ -564,6 +575,7 @@ impl Repairer {
             letters_of,
             name_pairs,
             province_pairs,
+            province_folds,
             unit_words: [
                 "xã",
                 "phường",
@@ -676,6 +688,12 @@ impl Repairer {
             }
             std::mem::take(&mut c.1)
         });
+        if !session.scanned {
+            // a province named anywhere in the text settles the place names before it too
+            // (a report may name a ward pages before its province)
+            session.scanned = true;
+            self.note_provinces_named(text, session);
+        }
         if mode == Mode::Auto && session.document_mode().is_none() {
             // a short first line (a number line, a heading) takes the mode of the text
             // that follows, so look ahead at the first lines once
@@ -735,6 +753,35 @@ impl Repairer {
         }
         OCR_HITS.with(|c| *c.borrow_mut() = (key, cache));
         out
+    }
+
+    /// Notes in `session` the provinces whose names `text` writes with capitals, with or
+    /// without marks (`Thanh Hoa`, `THANH HÓA`).
+    fn note_provinces_named(&self, text: &str, session: &mut Session) {
+        if self.province_folds.is_empty() {
+            return;
+        }
+        for line in text.split('\n') {
+            let mut before: Option<&str> = None;
+            for t in tokenize(line) {
+                match t.kind {
+                    Kind::Space => continue,
+                    Kind::Word if case_of(t.text(line)) != Case::Lower => {
+                        let w = t.text(line);
+                        if let Some(b) = before {
+                            let key = fold(&format!("{b} {w}").to_lowercase());
+                            if let Some(&p) = self.province_folds.get(&key)
+                                && p != u16::MAX
+                            {
+                                session.provinces.insert(p);
+                            }
+                        }
+                        before = Some(w);
+                    }
+                    _ => before = None,
+                }
+            }
+        }
     }
 
     /// The cost (nats) of word `w` from the document's usage so far (see [`Session`]).
