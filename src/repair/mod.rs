@@ -415,6 +415,10 @@ const LN10: f32 = std::f32::consts::LN_10;
 /// An accented word is trusted as clean text when the corpus has it at least this often.
 const TRUSTED_COUNT: f32 = 30.0;
 
+fn starts_upper(s: &str) -> bool {
+    s.chars().next().is_some_and(char::is_uppercase)
+}
+
 /// Where the word starts in a number run into a word (`26/4/2025cua` → 9, `2gdm` → 1): the
 /// number begins and ends with a digit (`/ . , -` between digit groups), and two or more
 /// letters follow; `QH15`, `10h30` and `2a` are not such.
@@ -694,6 +698,8 @@ impl Repairer {
             session.scanned = true;
             self.note_provinces_named(text, session);
         }
+        // the first lines' modes, when read ahead (their lattices reuse them)
+        let mut read_ahead: Vec<(Mode, usize)> = Vec::new();
         if mode == Mode::Auto && session.document_mode().is_none() {
             // a short first line (a number line, a heading) takes the mode of the text
             // that follows, so look ahead at the first lines once
@@ -703,8 +709,10 @@ impl Repairer {
                 if evidence >= MODE_EVIDENCE {
                     session.note_mode(m);
                 }
+                read_ahead.push((m, evidence));
             }
         }
+        let known = |i: usize| read_ahead.get(i).copied();
         // Each line is decoded with the first words of the next line as lookahead, so a phrase
         // broken across a line end ("triển khai Phong" / "trào") is read as one phrase; only
         // the current line's choices are written. At most two lines' lattices are held.
@@ -722,15 +730,22 @@ impl Repairer {
             }
             let current = match pending.take() {
                 Some(l) => l,
-                None => self.line_lattice(line, mode, ctx.1 == BOS, &mut cache, session),
+                None => self.line_lattice(line, mode, known(i), ctx.1 == BOS, &mut cache, session),
             };
             let next = match lines.peek() {
-                Some((_, next)) if !next.trim().is_empty() => {
+                Some(&(j, next)) if !next.trim().is_empty() => {
                     let starts_sentence = current
                         .slots
                         .last()
                         .is_none_or(|s| s.options.iter().all(|o| o.words().last() == Some(&BOS)));
-                    Some(self.line_lattice(next, mode, starts_sentence, &mut cache, session))
+                    Some(self.line_lattice(
+                        next,
+                        mode,
+                        known(j),
+                        starts_sentence,
+                        &mut cache,
+                        session,
+                    ))
                 }
                 _ => None,
             };
@@ -761,24 +776,40 @@ impl Repairer {
         if self.province_folds.is_empty() {
             return;
         }
+        // "thanh hoa": the folded previous capitalised word, a space, the current one
+        let mut key = String::new();
         for line in text.split('\n') {
-            let mut before: Option<&str> = None;
+            // most lines name no province: only a line with two capitalised words in a row
+            // is tokenized
+            let capital =
+                |w: &str| starts_upper(w.trim_start_matches(|c: char| !c.is_alphanumeric()));
+            if !line
+                .split_whitespace()
+                .zip(line.split_whitespace().skip(1))
+                .any(|(a, b)| capital(a) && capital(b))
+            {
+                continue;
+            }
+            let mut before = false;
             for t in tokenize(line) {
                 match t.kind {
                     Kind::Space => continue,
-                    Kind::Word if case_of(t.text(line)) != Case::Lower => {
-                        let w = t.text(line);
-                        if let Some(b) = before {
-                            let key = fold(&format!("{b} {w}").to_lowercase());
+                    Kind::Word if starts_upper(t.text(line)) => {
+                        let w = fold(&t.text(line).to_lowercase());
+                        if before {
+                            key.push(' ');
+                            key.push_str(&w);
                             if let Some(&p) = self.province_folds.get(&key)
                                 && p != u16::MAX
                             {
                                 session.provinces.insert(p);
                             }
                         }
-                        before = Some(w);
+                        key.clear();
+                        key.push_str(&w);
+                        before = true;
                     }
-                    _ => before = None,
+                    _ => before = false,
                 }
             }
         }
@@ -1287,15 +1318,25 @@ impl Repairer {
         &self,
         line: &str,
         forced: Mode,
+        read_ahead: Option<(Mode, usize)>,
         starts_sentence: bool,
         cache: &mut FxHashMap<String, Vec<Hit>>,
         session: &mut Session,
     ) -> LineLattice {
         let mut toks = tokenize(line);
         let mode = if forced == Mode::Auto {
-            let (mode, evidence) = self.detect_with_evidence(line, &toks);
+            // a line read ahead was counted then
+            let (mode, evidence) = match read_ahead {
+                Some(known) => known,
+                None => {
+                    let known = self.detect_with_evidence(line, &toks);
+                    if known.1 >= MODE_EVIDENCE {
+                        session.note_mode(known.0);
+                    }
+                    known
+                }
+            };
             if evidence >= MODE_EVIDENCE {
-                session.note_mode(mode);
                 mode
             } else {
                 session.document_mode().unwrap_or(mode)
