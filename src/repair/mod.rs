@@ -778,11 +778,10 @@ impl Repairer {
         }
         // "thanh hoa": the folded previous capitalised word, a space, the current one
         let mut key = String::new();
+        let capital = |w: &str| starts_upper(w.trim_start_matches(|c: char| !c.is_alphanumeric()));
         for line in text.split('\n') {
             // most lines name no province: only a line with two capitalised words in a row
             // is tokenized
-            let capital =
-                |w: &str| starts_upper(w.trim_start_matches(|c: char| !c.is_alphanumeric()));
             if !line
                 .split_whitespace()
                 .zip(line.split_whitespace().skip(1))
@@ -1364,10 +1363,9 @@ impl Repairer {
             let options = match t.kind {
                 Kind::Space => continue,
                 Kind::Number => vec![self.fixed(&[NUM])],
-                Kind::Symbol | Kind::Mixed if glued_number_end(s).is_some() => {
+                Kind::Symbol | Kind::Mixed if let Some(at) = glued_number_end(s) => {
                     // a number run into the next word (`26/4/2025cua`, a footnote's `2gdm`):
                     // keep the number, read the word
-                    let at = glued_number_end(s).unwrap_or_default();
                     let (number, word) = s.split_at(at);
                     let mut opts: Vec<Opt> = self
                         .word_options(word, Kind::Word, mode, cache)
