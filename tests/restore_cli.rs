@@ -151,6 +151,19 @@ fn later_paragraphs_follow_the_documents_own_usage() {
 }
 
 #[test]
+fn a_roman_numeral_is_read_as_a_number() {
+    // `lần thứ XVI` as `lần thứ <number>`, not as an unknown word after `lần thử`
+    let out =
+        restore("Mat tran To quoc Viet Nam tinh Thanh\nHoa lan thu XVI, nhiem ky 2025-2030.\n");
+    assert!(
+        out.ends_with("\nHóa lần thứ XVI, nhiệm kỳ 2025-2030.\n"),
+        "{out:?}"
+    );
+    // `VI` stays a syllable in a heading
+    assert_eq!(restore("XU LY VI PHAM\n"), "XỬ LÝ VI PHẠM\n");
+}
+
+#[test]
 fn capitalised_words_read_as_place_names() {
     let out = restore("Cac xa Yen Dinh, Thieu Tien va phuong Dong Quang.\n");
     for name in ["Yên Định", "Thiệu Tiến", "phường Đông Quang"] {

@@ -149,6 +149,9 @@ pub fn tokenize(line: &str) -> Vec<Token> {
                 continue;
             } else if joined {
                 Kind::Symbol
+            } else if all_letters && is_roman_numeral(text) {
+                // `lần thứ XIII`, `Chương IV`: a number, for the model as for the reader
+                Kind::Number
             } else if all_letters {
                 Kind::Word
             } else {
@@ -210,6 +213,35 @@ pub fn attach_trailing_apostrophes(line: &str, toks: &mut Vec<Token>) {
     *toks = out;
 }
 
+/// Whether `text` is an upper-case Roman numeral from 1 to 39 in standard form (`IV`, `XIII`,
+/// `XXIX`) that is not also a Vietnamese syllable: `VI` and `XI` (`vi phạm`, `xi măng` in a
+/// heading) stay words.
+///
+/// ```
+/// use sohoa::lm::token::is_roman_numeral;
+/// assert!(is_roman_numeral("XIV") && is_roman_numeral("II") && is_roman_numeral("V"));
+/// assert!(!is_roman_numeral("VI") && !is_roman_numeral("IIII") && !is_roman_numeral("xiv"));
+/// ```
+pub fn is_roman_numeral(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.is_empty() || b.len() > 6 || !b.iter().all(|c| matches!(c, b'I' | b'V' | b'X')) {
+        return false;
+    }
+    // X{0,3} then IX | IV | V?I{0,3}
+    let tens = b.iter().take_while(|&&c| c == b'X').count();
+    let rest = &b[tens..];
+    let units = matches!(rest, b"IX" | b"IV")
+        || matches!(rest, [] | [b'V'] | [b'V', ..] | [b'I', ..])
+            && rest
+                .iter()
+                .skip(usize::from(rest.first() == Some(&b'V')))
+                .all(|&c| c == b'I')
+            && rest.len() <= 4
+            && rest.iter().filter(|&&c| c == b'I').count() <= 3;
+    // of these, only `VI`, `XI` (and `I`) spell syllables
+    tens <= 3 && units && !matches!(text, "VI" | "XI")
+}
+
 /// Words joined by slashes (`xã/phường`): every part two or more letters and not all capitals,
 /// which would make it a code (`KH/TU`); one-letter parts are abbreviations (`b/c`, `đ/c`).
 fn is_word_pair(text: &str) -> bool {
@@ -264,6 +296,29 @@ mod tests {
         for code in ["b/c", "KH/TU", "km/h"] {
             assert_eq!(kind(code), Some(Kind::Symbol), "{code}");
         }
+    }
+
+    #[test]
+    fn roman_numerals_are_numbers() {
+        for r in [
+            "I", "II", "III", "IV", "V", "VII", "VIII", "IX", "X", "XIII", "XIV", "XXXIX",
+        ] {
+            assert!(is_roman_numeral(r), "{r}");
+        }
+        for w in [
+            "VI", "XI", "IIII", "VV", "IIX", "XXXX", "VX", "Xi", "iv", "", "MCM",
+        ] {
+            assert!(!is_roman_numeral(w), "{w}");
+        }
+        let line = "Đại hội lần thứ XIII, VI PHẠM";
+        let kind = |s: &str| {
+            tokenize(line)
+                .iter()
+                .find(|t| t.text(line) == s)
+                .map(|t| t.kind)
+        };
+        assert_eq!(kind("XIII"), Some(Kind::Number));
+        assert_eq!(kind("VI"), Some(Kind::Word));
     }
 
     #[test]
