@@ -59,6 +59,10 @@ pub struct BuildOptions {
     /// Count a line of at least this many words once, however often the corpora repeat it
     /// (legal collections repeat whole provisions and boilerplate); 0 counts every repeat.
     pub dedup_min_words: usize,
+    /// Lists of word pairs, one pair per line, with their weights (Tesseract's
+    /// `vie.word.bigrams`): general-language evidence that a pair is said, for the domains
+    /// the corpora miss (see [`add_word_pairs`]).
+    pub word_pairs: Vec<(PathBuf, f32)>,
 }
 
 /// How many corpus occurrences one entry of an abbreviation list is worth.
@@ -77,6 +81,7 @@ impl Default for BuildOptions {
             name_lists: Vec::new(),
             noise_ratio: DEFAULT_NOISE_RATIO,
             dedup_min_words: DEFAULT_DEDUP_MIN_WORDS,
+            word_pairs: Vec::new(),
         }
     }
 }
@@ -482,6 +487,19 @@ pub fn build(opts: &BuildOptions, log: &mut dyn Write) -> Result<BuildReport, Er
     }
     drop(counter.seqs);
     let _ = writeln!(log, "distinct bigrams {}, trigrams {}", c2.len(), c3.len());
+    let mut listed_pairs: FxHashMap<u32, f32> = FxHashMap::default();
+    for (path, weight) in &opts.word_pairs {
+        let (read, kept) = add_word_pairs(path, *weight, &vocab_ids(&vocab), &mut listed_pairs)?;
+        let _ = writeln!(
+            log,
+            "read {} (weight {weight}): {kept} of {read} word pairs in the vocabulary",
+            path.display()
+        );
+    }
+    drop_contradicted_pairs(&mut listed_pairs, &c2, &vocab);
+    for (&k, &w) in &listed_pairs {
+        *c2.entry(k).or_default() += w;
+    }
 
     // trigram level: context totals and N1/N2/N3+ per context
     let d3 = discounts(c3.values());
@@ -501,6 +519,12 @@ pub fn build(opts: &BuildOptions, log: &mut dyn Write) -> Result<BuildReport, Er
     for (&k, &c) in &c2 {
         if k >> 16 == BOS {
             cc2.insert(k, c);
+        }
+    }
+    // a listed pair is one more context its second word was seen after
+    for (&k, &w) in &listed_pairs {
+        if k >> 16 != BOS {
+            *cc2.entry(k).or_default() += w;
         }
     }
     // bigram level over continuation counts
@@ -647,6 +671,79 @@ pub fn build(opts: &BuildOptions, log: &mut dyn Write) -> Result<BuildReport, Er
     })
 }
 
+fn vocab_ids(vocab: &[String]) -> FxHashMap<&str, u32> {
+    vocab
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (w.as_str(), i as u32))
+        .collect()
+}
+
+/// Reads a list of word pairs (`là một`, one pair of words per line) into `pairs`, `weight`
+/// each. Both words must already be in the vocabulary: a list without counts says that a pair
+/// is said, not how often, so it adds no words (its rare words would become false
+/// candidates). It adds no sentence boundaries either. Each listed pair then counts as one more
+/// bigram of weight `weight`, and as one more context its second word was seen after. Returns
+/// the pairs read and those kept.
+fn add_word_pairs(
+    path: &Path,
+    weight: f32,
+    vocab: &FxHashMap<&str, u32>,
+    pairs: &mut FxHashMap<u32, f32>,
+) -> Result<(usize, usize), Error> {
+    let text = read_source(path)?;
+    let (mut read, mut kept) = (0, 0);
+    for line in text.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let &[a, b] = words.as_slice() else { continue };
+        read += 1;
+        let id = |w: &str| {
+            w.chars()
+                .all(char::is_alphabetic)
+                .then(|| vocab.get(canonical_lower(w).as_str()).copied())
+                .flatten()
+        };
+        if let (Some(a), Some(b)) = (id(a), id(b)) {
+            *pairs.entry(key2(a, b)).or_default() += weight;
+            kept += 1;
+        }
+    }
+    Ok((read, kept))
+}
+
+/// Drops the listed pairs that the corpora read with other marks far more often: web lists
+/// hold text typed without marks (`giao thong` beside `giao thông`), which the noise filter
+/// keeps out of the corpora. A listed pair goes when a corpus pair with the same letters is
+/// [`SUSPECT_DOMINANCE`] times as frequent as the listed one in the corpora (plus one).
+fn drop_contradicted_pairs(
+    listed: &mut FxHashMap<u32, f32>,
+    corpus: &FxHashMap<u32, f32>,
+    vocab: &[String],
+) {
+    let mut letter_ids: FxHashMap<String, u32> = FxHashMap::default();
+    let letters: Vec<u32> = vocab
+        .iter()
+        .map(|w| {
+            let n = letter_ids.len() as u32;
+            *letter_ids.entry(fold(w)).or_insert(n)
+        })
+        .collect();
+    let letter_pair = |k: u32| {
+        let (a, b) = ((k >> 16) as usize, (k & 0xffff) as usize);
+        (u64::from(letters[a]) << 32) | u64::from(letters[b])
+    };
+    let mut most: FxHashMap<u64, f32> = FxHashMap::default();
+    for (&k, &c) in corpus {
+        let e = most.entry(letter_pair(k)).or_default();
+        *e = e.max(c);
+    }
+    listed.retain(|&k, _| {
+        let own = corpus.get(&k).copied().unwrap_or(0.0);
+        let top = most.get(&letter_pair(k)).copied().unwrap_or(0.0);
+        top < SUSPECT_DOMINANCE * (own + 1.0)
+    });
+}
+
 /// The name in a gazetteer cell: lower case canonical syllables, the unit type dropped; `None`
 /// unless two or more syllables of the model's vocabulary remain.
 fn place_name(cell: &str, m: &Model) -> Option<String> {
@@ -779,6 +876,53 @@ mod tests {
         // ten long lines of 12 words count once; the short line counts twice either way
         assert_eq!(all.tokens, 10 * 12 + 2 * 2);
         assert_eq!(once.tokens, 12 + 2 * 2);
+    }
+
+    #[test]
+    fn listed_word_pairs_add_bigrams_but_no_words() {
+        let mut text = String::new();
+        for _ in 0..40 {
+            text.push_str("ngành giáo dục và ngành y tế, giao thông và điện lực.\n");
+        }
+        let dir = std::env::temp_dir().join(format!("sohoa-lm-pairs-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let list = dir.join("vie.word.bigrams");
+        // a new pair of known words, a pair with an unknown word, a line of three words
+        std::fs::write(&list, "ngành điện\nngành lạhoắc\nkhông đủ ba từ\n").unwrap();
+        let with = BuildOptions {
+            word_pairs: vec![(list, 1.0)],
+            ..Default::default()
+        };
+        let (_, plain) = build_text("nopairs", &text, BuildOptions::default());
+        let (_, m) = build_text("pairs", &text, with);
+        std::fs::remove_dir_all(&dir).ok();
+        let id = |m: &Model, w: &str| m.id(w).unwrap();
+        let (nganh, dien) = (id(&m, "ngành"), id(&m, "điện"));
+        assert!(
+            m.logp2(nganh, dien) > plain.logp2(id(&plain, "ngành"), id(&plain, "điện")) + 0.3,
+            "the listed pair is likelier"
+        );
+        assert_eq!(m.vocab.len(), plain.vocab.len(), "no word is added");
+        // a pair the corpora write with other marks 30 times as often is not listed
+        let vocab: Vec<String> = ["giao", "thông", "thong", "cơ", "có", "thể"]
+            .map(String::from)
+            .to_vec();
+        let corpus: FxHashMap<u32, f32> = [
+            (key2(0, 1), 300.0),
+            (key2(0, 2), 2.0),
+            (key2(4, 5), 50.0),
+            (key2(3, 5), 12.0),
+        ]
+        .into_iter()
+        .collect();
+        let mut listed: FxHashMap<u32, f32> =
+            [(key2(0, 2), 1.0), (key2(3, 5), 1.0)].into_iter().collect();
+        drop_contradicted_pairs(&mut listed, &corpus, &vocab);
+        assert!(!listed.contains_key(&key2(0, 2)), "giao thong");
+        assert!(
+            listed.contains_key(&key2(3, 5)),
+            "cơ thể is a word of its own"
+        );
     }
 
     #[test]

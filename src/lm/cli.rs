@@ -24,7 +24,11 @@ enum LmCommand {
         /// Source files (repeatable).
         #[arg(long, num_args = 1.., required = true)]
         corpus: Vec<PathBuf>,
-        /// Weight of a source, FILE=W (default 1).
+        /// Lists of word pairs, one pair per line (Tesseract's `vie.word.bigrams`): each pair
+        /// of vocabulary words counts as one more bigram (its weight by --weight).
+        #[arg(long, num_args = 1.., value_name = "FILE")]
+        word_pairs: Vec<PathBuf>,
+        /// Weight of a source or pair list, FILE=W (default 1).
         #[arg(long, value_name = "FILE=W")]
         weight: Vec<String>,
         /// Output directory.
@@ -84,6 +88,7 @@ impl LmArgs {
         match self.command {
             LmCommand::Build {
                 corpus,
+                word_pairs,
                 weight,
                 out,
                 min_trigram,
@@ -104,13 +109,17 @@ impl LmArgs {
                         .map_err(|_| Error::Usage(format!("--weight {w}: W is not a number")))?;
                     weights.insert(PathBuf::from(file), value);
                 }
-                let corpora = corpus
-                    .into_iter()
-                    .map(|p| {
-                        let w = weights.get(&p).copied().unwrap_or(1.0);
-                        (p, w)
-                    })
-                    .collect();
+                let weighted = |files: Vec<PathBuf>| -> Vec<(PathBuf, f32)> {
+                    files
+                        .into_iter()
+                        .map(|p| {
+                            let w = weights.get(&p).copied().unwrap_or(1.0);
+                            (p, w)
+                        })
+                        .collect()
+                };
+                let corpora = weighted(corpus);
+                let word_pairs = weighted(word_pairs);
                 let opts = BuildOptions {
                     corpora,
                     out,
@@ -121,6 +130,7 @@ impl LmArgs {
                     name_lists: names,
                     noise_ratio,
                     dedup_min_words,
+                    word_pairs,
                     ..Default::default()
                 };
                 let report = build(&opts, &mut std::io::stderr())?;
