@@ -9,6 +9,8 @@
 #    text (weight 0.2: software words such as "tính" must not outweigh "tỉnh"), Tesseract's
 #    Vietnamese training text, the 2025 and pre-2025 administrative-unit gazetteers, and pyvi's
 #    list of multi-syllable words (weight 0.5: general word knowledge, each word a phrase);
+#    Tesseract's list of Vietnamese word pairs from web text (each pair of known words one more
+#    bigram: the general language the legal corpus lacks, `ngành điện`, `ra mắt`);
 #    and the place names of the gazetteers (names.tsv).
 # 2. `sohoa lm confusions`: the OCR-confusion channel, learned from aligned (OCR, truth) line
 #    pairs in PAIRS_DIR (default: out/ocr-pairs). Synthetic pairs are made there first when
@@ -33,6 +35,7 @@ mkdir -p "$OUT"
            "$CORPUS/gazetteer/provinces_2025.vau.tsv" \
            "$CORPUS/gazetteer/units_legacy_pre2025.vau.tsv" \
            "$CORPUS/lists/pyvi-words.txt" \
+  --word-pairs "$CORPUS/lists/vie.word.bigrams" \
   --weight "$CORPUS/text/debian-l10n-vi.txt.xz=0.2" \
   --weight "$CORPUS/lists/pyvi-words.txt=0.5" \
   --abbreviations "$CORPUS/gazetteer/abbreviations.soe-vinorm.tsv" \
