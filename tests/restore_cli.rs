@@ -151,6 +151,22 @@ fn later_paragraphs_follow_the_documents_own_usage() {
 }
 
 #[test]
+fn a_wards_document_reads_the_bare_word_as_its_ward() {
+    // the header names the issuer's ward: `phuong` alone is then its `phường`, while the
+    // compounds (`phương thức`, `địa phương`) keep their reading
+    let body = "Doi moi phuong thuc o dia phuong tu phuong den co so.\n";
+    let out = restore(&format!("DANG UY PHUONG HONG BANG\n\n{body}"));
+    assert!(
+        out.ends_with("\nĐổi mới phương thức ở địa phương từ phường đến cơ sở.\n"),
+        "{out:?}"
+    );
+    assert!(
+        restore(body).contains("phương đến"),
+        "no ward named: the corpus reading"
+    );
+}
+
+#[test]
 fn a_roman_numeral_is_read_as_a_number() {
     // `lần thứ XVI` as `lần thứ <number>`, not as an unknown word after `lần thử`
     let out =

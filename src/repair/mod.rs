@@ -112,6 +112,10 @@ pub struct Session {
     letter_pairs: FxHashMap<u64, f32>,
     /// Provinces the document has named.
     provinces: rustc_hash::FxHashSet<u16>,
+    /// Unit words (`phường`, `tỉnh`) the document has written before a place name
+    /// (`ĐẢNG ỦY PHƯỜNG HỒNG BÀNG`): a ward's document says `của phường`, `địa bàn phường`
+    /// where a legal corpus would rather read `phương` (see [`Params::unit_bonus`]).
+    units: rustc_hash::FxHashSet<u32>,
     /// Lines decided with enough evidence, by mode (clean, ASCII, legacy OCR): a line with
     /// too few words to tell (`S6 42-BC/BTGDVTU`) takes the document's mode.
     mode_lines: [u32; 3],
@@ -207,6 +211,9 @@ pub struct Params {
     pub document_pair_weight: f32,
     /// How much less (nats) a candidate costs when it makes capitalised words a place name.
     pub name_bonus: f32,
+    /// How much less (nats) a unit word (`phường`) costs once the document has written it
+    /// before a place name.
+    pub unit_bonus: f32,
 }
 
 impl Params {
@@ -238,6 +245,7 @@ impl Params {
                     "document_cap" => p.document_cap = v,
                     "document_pair_weight" => p.document_pair_weight = v,
                     "name_bonus" => p.name_bonus = v,
+                    "unit_bonus" => p.unit_bonus = v,
                     _ => {}
                 }
             }
@@ -265,6 +273,7 @@ impl Default for Params {
             document_cap: 2.0,
             document_pair_weight: 1.0,
             name_bonus: 4.0,
+            unit_bonus: 3.0,
         }
     }
 }
@@ -819,11 +828,16 @@ impl Repairer {
         if w < FIRST_WORD {
             return 0.0;
         }
+        let unit = if session.units.contains(&w) {
+            self.params.unit_bonus
+        } else {
+            0.0
+        };
         let Some(&any) = session.letters.get(&self.letters_of[w as usize]) else {
-            return 0.0;
+            return -unit;
         };
         let own = session.words.get(&w).copied().unwrap_or(0.0);
-        self.usage_cost(own, any, self.params.document_weight)
+        self.usage_cost(own, any, self.params.document_weight) - unit
     }
 
     /// What the document's usage costs a form used `own` times when its letters were used `any`
@@ -1476,13 +1490,19 @@ impl Repairer {
         let LineLattice { toks, mode, slots } = lattice;
         let mode = *mode;
         let choice = self.viterbi(slots, lookahead, ctx, detail != Detail::Text, session);
-        let mut before = None;
+        let (mut before, mut before2) = (None, None);
         for (slot, (k, _, _)) in slots.iter().zip(&choice) {
             if slot.tok == LINE_BREAK {
                 continue;
             }
             match slot.options[*k].words() {
                 &[w] if w >= FIRST_WORD => {
+                    if let (Some(u), Some(b)) = (before2, before)
+                        && self.unit_words.contains(&u)
+                        && self.name_pairs.contains_key(&pair_key(b, w))
+                    {
+                        session.units.insert(u);
+                    }
                     let lw = self.letters_of[w as usize];
                     *session.words.entry(w).or_default() += 1.0;
                     *session.letters.entry(lw).or_default() += 1.0;
@@ -1494,9 +1514,9 @@ impl Repairer {
                             session.provinces.insert(p);
                         }
                     }
-                    before = Some(w);
+                    (before2, before) = (before, Some(w));
                 }
-                _ => before = None,
+                _ => (before2, before) = (None, None),
             }
         }
         // write the line (the line-break slot has no token)
