@@ -4,7 +4,7 @@
 use super::Error;
 use super::model::{self, BOS, EOS, Model, NUM, PUNCT, SPECIALS, SYM, UNK};
 use super::syl::canonical_lower;
-use super::token::{Kind, ends_sentence, tokenize};
+use super::token::{Kind, ends_sentence, is_label_colon, tokenize};
 use crate::viet::fold;
 use rustc_hash::FxHashMap;
 use std::io::{Read, Write};
@@ -204,7 +204,8 @@ impl Counter {
     fn add_sentence_text(&mut self, text: &str, weight: f32) {
         self.line = self.line.wrapping_add(1);
         let mut seq = vec![BOS];
-        for t in tokenize(text) {
+        let toks = tokenize(text);
+        for (i, t) in toks.iter().enumerate() {
             let s = t.text(text);
             let id = match t.kind {
                 Kind::Space => continue,
@@ -221,6 +222,7 @@ impl Counter {
                     }
                     SYM
                 }
+                Kind::Punct if is_label_colon(text, &toks, i) => continue,
                 Kind::Punct => {
                     if ends_sentence(s) {
                         if seq.len() > 1 {

@@ -257,6 +257,47 @@ pub fn ends_sentence(text: &str) -> bool {
     matches!(text, "." | "!" | "?" | ";" | ":" | "…")
 }
 
+/// Whether a [`Kind::Symbol`] token is a document's number and symbol (`08-CT/TU`,
+/// `2156/SGDĐT-GDPT`, `12/2025/NĐ-CP`): a number, then parts joined by `/` or `-`, one of
+/// them capital letters (Nghị định 30/2020/NĐ-CP, Hướng dẫn 36-HD/VPTW).
+///
+/// ```
+/// use sohoa::lm::token::is_document_symbol;
+/// assert!(is_document_symbol("265-KH/TU"));
+/// assert!(is_document_symbol("45/TTr-UBND"));
+/// assert!(!is_document_symbol("S01-DN"));
+/// assert!(!is_document_symbol("26/4/2025"));
+/// ```
+pub fn is_document_symbol(text: &str) -> bool {
+    let mut parts = text.split(['/', '-']);
+    let number = parts.next().unwrap_or("");
+    !number.is_empty()
+        && number.chars().all(|c| c.is_ascii_digit())
+        && parts.any(|p| {
+            p.chars().filter(|c| c.is_uppercase()).count() >= 2
+                && p.chars().all(char::is_alphabetic)
+        })
+}
+
+/// Whether token `i` of `line` is a colon that labels the number or code after it (`Số: 08`,
+/// `Điện thoại: 0238`): no sentence ends there, and the model reads the label as standing
+/// right before the number, as Party documents write it without the colon (`Số 08-CT/TU`).
+///
+/// ```
+/// use sohoa::lm::token::{is_label_colon, tokenize};
+/// let line = "Số: 08-CT/TU";
+/// let toks = tokenize(line);
+/// let colon = toks.iter().position(|t| t.text(line) == ":").unwrap();
+/// assert!(is_label_colon(line, &toks, colon));
+/// ```
+pub fn is_label_colon(line: &str, toks: &[Token], i: usize) -> bool {
+    toks.get(i).is_some_and(|t| t.text(line) == ":")
+        && toks[i + 1..]
+            .iter()
+            .find(|t| t.kind != Kind::Space)
+            .is_some_and(|t| matches!(t.kind, Kind::Number | Kind::Symbol))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,7 +25,8 @@ use crate::lm::confusions::{CONFUSION_FILE, Channel, Table, ocr_char};
 use crate::lm::model::{BOS, EOS, MODEL_FILE, Model, NUM, PUNCT, SYM, UNK};
 use crate::lm::syl::{Case, apply_case, canonical_lower, canonical_syllable, case_of};
 use crate::lm::token::{
-    APOSTROPHES, Kind, OCR_SYMBOLS, Token, attach_trailing_apostrophes, ends_sentence, tokenize,
+    APOSTROPHES, Kind, OCR_SYMBOLS, Token, attach_trailing_apostrophes, ends_sentence,
+    is_document_symbol, is_label_colon, tokenize,
 };
 use crate::viet::fold;
 use channel::{Hit, Trie};
@@ -388,6 +389,16 @@ const FIRST_WORD: u32 = crate::lm::model::SPECIALS.len() as u32;
 
 /// The token index of the slot for the line break before a line.
 const LINE_BREAK: usize = usize::MAX;
+
+/// Whether the token after token `i` (past a colon) is a document's number and symbol.
+fn labels_document_number(line: &str, toks: &[Token], i: usize) -> bool {
+    let mut next = toks[i + 1..].iter().filter(|t| t.kind != Kind::Space);
+    let mut t = next.next();
+    if t.is_some_and(|t| t.text(line) == ":") {
+        t = next.next();
+    }
+    t.is_some_and(|t| t.kind == Kind::Symbol && is_document_symbol(t.text(line)))
+}
 
 /// How many slots of the next line are scored as lookahead when a line is decoded.
 const LOOKAHEAD_SLOTS: usize = 3;
@@ -1414,6 +1425,8 @@ impl Repairer {
                     }
                     vec![o]
                 }
+                // read as the model was built: `Số: 08` as `số <num>`
+                Kind::Punct if is_label_colon(line, &toks, ti) => vec![self.fixed(&[])],
                 Kind::Punct => {
                     if ends_sentence(s) {
                         vec![self.fixed(&[EOS, BOS])]
@@ -1460,7 +1473,13 @@ impl Repairer {
                             }
                             opts
                         }
-                        _ => self.word_options(s, t.kind, mode, cache),
+                        _ => {
+                            let mut opts = self.word_options(s, t.kind, mode, cache);
+                            if labels_document_number(line, &toks, ti) {
+                                self.keep_number_label(&mut opts);
+                            }
+                            opts
+                        }
                     }
                 }
             };
@@ -1471,6 +1490,22 @@ impl Repairer {
             self.favour_place_names(line, &toks, &mut slots, session);
         }
         LineLattice { toks, mode, slots }
+    }
+
+    /// Before a document's number and symbol, a word that can be `số` is `số` (`So 08-CT/TU`,
+    /// `S6: 12/2025/NĐ-CP`): the header template of every document, and the only word the
+    /// corpus writes there but for typos (`sổ 88/2012/NĐ-CP`).
+    fn keep_number_label(&self, opts: &mut Vec<Opt>) {
+        let Some(so) = self.model.id("số") else {
+            return;
+        };
+        if opts.iter().any(|o| o.words() == [so]) {
+            opts.retain(|o| o.words() == [so]);
+            for o in opts.iter_mut() {
+                o.cost = 0.0;
+                o.reason = "document number";
+            }
+        }
     }
 
     /// Decodes a line's lattice (with `lookahead` slots of the next line scored but not
