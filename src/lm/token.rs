@@ -118,7 +118,12 @@ pub fn tokenize(line: &str) -> Vec<Token> {
                 break;
             }
             let text = &line[start..end_of(j)];
-            let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+            // an OCR stand-in counts as a letter: `$6` is `số` misread, not a number, and a
+            // lone `¥` or `&` is a misread word (`ý`, `ở`), not punctuation
+            let letters = text
+                .chars()
+                .filter(|c| c.is_alphabetic() || OCR_SYMBOLS.contains(c))
+                .count();
             let all_letters = text.chars().all(|c| c.is_alphabetic());
             let kind = if letters == 0 {
                 if text.chars().any(|c| c.is_numeric()) {
@@ -337,6 +342,20 @@ mod tests {
         for code in ["b/c", "KH/TU", "km/h"] {
             assert_eq!(kind(code), Some(Kind::Symbol), "{code}");
         }
+    }
+
+    #[test]
+    fn ocr_stand_ins_without_letters_are_words_not_numbers() {
+        let line = "vu $6, nen tang $0 va ¢6 ¥ nghia, 2025";
+        let kinds: Vec<(&str, Kind)> = tokenize(line)
+            .iter()
+            .filter(|t| t.kind != Kind::Space)
+            .map(|t| (t.text(line), t.kind))
+            .collect();
+        for w in ["$6", "$0", "¢6", "¥"] {
+            assert!(kinds.contains(&(w, Kind::Mixed)), "{w}: {kinds:?}");
+        }
+        assert!(kinds.contains(&("2025", Kind::Number)));
     }
 
     #[test]
