@@ -1361,7 +1361,12 @@ impl Repairer {
                 }
             };
             if evidence >= MODE_EVIDENCE {
-                mode
+                match (mode, session.document_mode()) {
+                    // a line without marks in a legacy-OCR document is legacy OCR that
+                    // happens to hold no junk: its `Pang` is still `Đảng`
+                    (Mode::Ascii, Some(Mode::Ocr)) => Mode::Ocr,
+                    _ => mode,
+                }
             } else {
                 session.document_mode().unwrap_or(mode)
             }
