@@ -305,8 +305,12 @@ pub struct Repairer {
     province_folds: FxHashMap<String, u16>,
     /// The words that stand before a place name for its kind of unit (`xã`, `phường`, `tỉnh`).
     unit_words: Vec<u32>,
-    /// Each vocabulary word's spelling without marks, numbered (for [`Session`]).
+    /// Each vocabulary word's spelling without marks, numbered (for [`Session`]); the `i` and
+    /// `y` spellings of one syllable (`kĩ`, `kỹ`) share a number.
     letters_of: Vec<u32>,
+    /// The `y` spelling of words that end in `i` after a bare onset (`kĩ` → `kỹ`), where the
+    /// vocabulary has it.
+    y_spellings: FxHashMap<u32, u32>,
     model: Model,
     fold_index: FxHashMap<String, Vec<u32>>,
     /// The OCR candidates' trie, built on the first OCR line (ASCII and clean text never need it).
@@ -454,6 +458,38 @@ fn glued_number_end(s: &str) -> Option<usize> {
     (number_ok && word_ok).then_some(at)
 }
 
+/// Whether folded letters are a bare onset, one that a final `i`/`y` may follow in either
+/// spelling (`k` in `kĩ`/`kỹ`, `qu` in `quí`/`quý`; not `tu` in `tuy`).
+fn is_bare_onset(letters: &str) -> bool {
+    const ONSETS: [&str; 25] = [
+        "b", "c", "ch", "d", "g", "gh", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh", "p",
+        "ph", "qu", "r", "s", "t", "th", "tr", "v", "x",
+    ];
+    ONSETS.contains(&letters)
+}
+
+/// The folded syllable with a final `y` after a bare onset written `i` (`ky` → `ki`, `quy` →
+/// `qui`; `tuy`, `huy` stay): `kỹ`/`kĩ`, `lý`/`lí` are one word in two spellings, so a
+/// document's use of one counts as use of the letters of both.
+fn i_for_final_y(mut folded: String) -> String {
+    if folded.strip_suffix('y').is_some_and(is_bare_onset) {
+        folded.pop();
+        folded.push('i');
+    }
+    folded
+}
+
+/// The `y` spelling of a syllable that ends in `i` after a bare onset, tone kept (`kĩ` →
+/// `kỹ`, `lí` → `lý`).
+fn y_spelling(word: &str) -> Option<String> {
+    const I: [char; 6] = ['i', 'í', 'ì', 'ỉ', 'ĩ', 'ị'];
+    const Y: [char; 6] = ['y', 'ý', 'ỳ', 'ỷ', 'ỹ', 'ỵ'];
+    let last = word.chars().last()?;
+    let tone = I.iter().position(|&c| c == last)?;
+    let onset = &word[..word.len() - last.len_utf8()];
+    is_bare_onset(&fold(onset)).then(|| format!("{onset}{}", Y[tone]))
+}
+
 fn is_vn_only(c: char) -> bool {
     // letters Tesseract's English data cannot produce: outside Latin-1
     c.is_alphabetic() && (c as u32) > 0xff
@@ -591,12 +627,19 @@ impl Repairer {
             .iter()
             .map(|w| {
                 let n = letter_ids.len() as u32;
-                *letter_ids.entry(fold(w)).or_insert(n)
+                *letter_ids.entry(i_for_final_y(fold(w))).or_insert(n)
+            })
+            .collect();
+        let y_spellings = (FIRST_WORD..model.vocab.len() as u32)
+            .filter_map(|id| {
+                let y = y_spelling(&model.vocab[id as usize])?;
+                Some((id, model.id(&y)?))
             })
             .collect();
         Ok(Repairer {
             instance: INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             letters_of,
+            y_spellings,
             name_pairs,
             province_pairs,
             province_folds,
@@ -1261,6 +1304,25 @@ impl Repairer {
         if abbreviation_like {
             hits.retain(|h| h.cost <= ABBREVIATION_EDIT_LIMIT);
         }
+        // legacy OCR reads the `ỹ` of `kỹ` as `i` too: a syllable's `y` spelling is a candidate
+        // at the cost of its `i` spelling, and the language model (the corpus's spelling) and
+        // the document's own usage choose
+        let mut extra: Vec<Hit> = Vec::new();
+        for h in &hits {
+            if let Some(&y) = self.y_spellings.get(&h.id)
+                && !hits.iter().any(|o| o.id == y && o.cost <= h.cost)
+            {
+                extra.push(Hit {
+                    id: y,
+                    cost: h.cost,
+                });
+            }
+        }
+        if !extra.is_empty() {
+            hits.retain(|o| !extra.iter().any(|e| e.id == o.id));
+            hits.extend(extra);
+            hits.sort_by(|a, b| a.cost.total_cmp(&b.cost));
+        }
         let mut opts: Vec<Opt> = hits
             .iter()
             .map(|h| {
@@ -1918,6 +1980,19 @@ fn default_dirs() -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn i_and_y_spellings_of_one_syllable() {
+        assert_eq!(y_spelling("kĩ").as_deref(), Some("kỹ"));
+        assert_eq!(y_spelling("lí").as_deref(), Some("lý"));
+        assert_eq!(y_spelling("quí").as_deref(), Some("quý"));
+        assert_eq!(y_spelling("tui"), None);
+        assert_eq!(y_spelling("i"), None);
+        assert_eq!(i_for_final_y("ky".into()), "ki");
+        assert_eq!(i_for_final_y("quy".into()), "qui");
+        assert_eq!(i_for_final_y("tuy".into()), "tuy");
+        assert_eq!(i_for_final_y("y".into()), "y");
+    }
 
     #[test]
     fn a_number_run_into_a_word_is_found() {
