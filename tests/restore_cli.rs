@@ -321,6 +321,12 @@ fn garbage_empty_and_huge_lines_do_not_break_it() {
     let text = String::from_utf8(out.stdout).expect("UTF-8");
     assert_eq!(text.matches('\n').count(), 0);
     assert!(text.starts_with("Kế hoạch số 265-KH/TU"), "{}", &text[..80]);
+    // the line is decoded in pieces (memory bounded): no word is cut or misread at their seams
+    assert_eq!(
+        text.matches("Kế hoạch số 265-KH/TU của Ban Thường vụ Tỉnh ủy 2025")
+            .count(),
+        40_000
+    );
 }
 
 #[test]

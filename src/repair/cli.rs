@@ -96,6 +96,13 @@ impl RestoreArgs {
     pub fn run(self) -> ExitCode {
         match self.run_inner() {
             Ok(()) => ExitCode::from(crate::cli::EXIT_OK),
+            // `sohoa restore big.txt | head` is not an error
+            Err(e)
+                if e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+            {
+                ExitCode::from(crate::cli::EXIT_OK)
+            }
             Err(e) => {
                 eprintln!("sohoa restore: {e:#}");
                 ExitCode::from(crate::cli::EXIT_SOME_FAILED)

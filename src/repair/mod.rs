@@ -394,6 +394,43 @@ const FIRST_WORD: u32 = crate::lm::model::SPECIALS.len() as u32;
 /// The token index of the slot for the line break before a line.
 const LINE_BREAK: usize = usize::MAX;
 
+/// The longest piece of a line decoded at once, in bytes (about 3,000 words).
+const MAX_PIECE: usize = 16 * 1024;
+
+/// The lines of `text` with their index, each cut into pieces of at most [`MAX_PIECE`] bytes
+/// after white space (or, in a run without any, at a character boundary); the flag is set on
+/// the pieces that go on with a line.
+fn line_pieces(text: &str) -> impl Iterator<Item = (usize, &str, bool)> {
+    text.split('\n').enumerate().flat_map(|(i, line)| {
+        let mut rest = line;
+        let mut goes_on = false;
+        std::iter::from_fn(move || {
+            if rest.is_empty() && goes_on {
+                return None;
+            }
+            let mut cut = rest.len();
+            if cut > MAX_PIECE {
+                cut = MAX_PIECE;
+                while !rest.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                if let Some((at, c)) = rest[..cut]
+                    .char_indices()
+                    .rev()
+                    .find(|(_, c)| c.is_whitespace())
+                {
+                    cut = at + c.len_utf8();
+                }
+            }
+            let (piece, tail) = rest.split_at(cut);
+            rest = tail;
+            let item = (i, piece, goes_on);
+            goes_on = true;
+            Some(item)
+        })
+    })
+}
+
 /// Whether the token after token `i` (past a colon) is a document's number and symbol.
 fn labels_document_number(line: &str, toks: &[Token], i: usize) -> bool {
     let mut next = toks[i + 1..].iter().filter(|t| t.kind != Kind::Space);
@@ -779,32 +816,44 @@ impl Repairer {
         // Each line is decoded with the first words of the next line as lookahead, so a phrase
         // broken across a line end ("triển khai Phong" / "trào") is read as one phrase; only
         // the current line's choices are written. At most two lines' lattices are held.
-        let mut lines = text.split('\n').enumerate().peekable();
+        // A very long line is decoded piece by piece (the pieces go on with the sentence), so
+        // that memory stays bounded whatever the input.
+        let mut lines = line_pieces(text).peekable();
         let mut pending: Option<LineLattice> = None;
-        while let Some((i, line)) = lines.next() {
-            if i > 0 {
+        while let Some((i, line, goes_on)) = lines.next() {
+            if i > 0 && !goes_on {
                 out.text.push('\n');
             }
             if line.trim().is_empty() {
-                ctx = (BOS, BOS);
+                if !goes_on {
+                    ctx = (BOS, BOS);
+                }
                 pending = None;
                 out.text.push_str(line);
                 continue;
             }
+            let known_mode = |i: usize, goes_on: bool| if goes_on { None } else { known(i) };
             let current = match pending.take() {
                 Some(l) => l,
-                None => self.line_lattice(line, mode, known(i), ctx.1 == BOS, &mut cache, session),
+                None => self.line_lattice(
+                    line,
+                    mode,
+                    known_mode(i, goes_on),
+                    ctx.1 == BOS || goes_on,
+                    &mut cache,
+                    session,
+                ),
             };
             let next = match lines.peek() {
-                Some(&(j, next)) if !next.trim().is_empty() => {
-                    let starts_sentence = current
-                        .slots
-                        .last()
-                        .is_none_or(|s| s.options.iter().all(|o| o.words().last() == Some(&BOS)));
+                Some(&(j, next, next_goes_on)) if !next.trim().is_empty() => {
+                    let starts_sentence = next_goes_on
+                        || current.slots.last().is_none_or(|s| {
+                            s.options.iter().all(|o| o.words().last() == Some(&BOS))
+                        });
                     Some(self.line_lattice(
                         next,
                         mode,
-                        known(j),
+                        known_mode(j, next_goes_on),
                         starts_sentence,
                         &mut cache,
                         session,
@@ -1980,6 +2029,25 @@ fn default_dirs() -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_lines_are_cut_into_pieces_after_white_space() {
+        let long = "từ ".repeat(MAX_PIECE / 2);
+        let text = format!("a\n\n{long}x\nb");
+        let pieces: Vec<(usize, &str, bool)> = line_pieces(&text).collect();
+        assert_eq!(pieces[0], (0, "a", false));
+        assert_eq!(pieces[1], (1, "", false));
+        assert!(pieces[2..pieces.len() - 1].iter().all(|p| p.0 == 2
+            && p.1.len() <= MAX_PIECE
+            && (p.2 || p.1.ends_with(' ') || p.1.ends_with('x'))));
+        assert!(pieces[3].2 && !pieces[2].2);
+        assert_eq!(pieces.last(), Some(&(3, "b", false)));
+        let line2: String = pieces.iter().filter(|p| p.0 == 2).map(|p| p.1).collect();
+        assert_eq!(line2, format!("{long}x"));
+        // no white space at all: cut at a character boundary
+        let solid = "đ".repeat(MAX_PIECE);
+        assert!(line_pieces(&solid).all(|p| p.1.len() <= MAX_PIECE && !p.1.is_empty()));
+    }
 
     #[test]
     fn i_and_y_spellings_of_one_syllable() {
