@@ -351,3 +351,16 @@ fn a_missing_or_corrupt_model_is_one_clear_error() {
     assert!(stderr.contains("sohoa.lm"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn english_sentences_are_left_alone_in_mixed_text() {
+    let english = "The quick brown fox jumps over the lazy dog near the river bank.\n\
+                   Please contact the office by e-mail at info@example.com today.\n";
+    let text = format!("{english}Cac don vi su dung Zalo, Facebook va Internet de tuyen truyen.\n");
+    let out = restore(&text);
+    assert!(out.starts_with(english), "{out}");
+    assert!(
+        out.ends_with("Các đơn vị sử dụng Zalo, Facebook và Internet để tuyên truyền.\n"),
+        "{out}"
+    );
+}

@@ -1068,6 +1068,8 @@ impl Repairer {
     fn detect_mode_of(&self, line: &str, toks: &[Token]) -> Mode {
         let (mut words, mut vn, mut latin, mut bad, mut ascii_syl, mut unknown, mut ocr_mixed) =
             (0, 0, 0, 0, 0, 0, 0);
+        // words that are no Vietnamese syllable, known to the corpus (`Internet`) or not
+        let mut foreign = 0;
         for t in toks {
             let mut s = t.text(line);
             let mut kind = t.kind;
@@ -1088,13 +1090,14 @@ impl Repairer {
                         }
                     } else if self.fold_index.contains_key(&s.to_lowercase()) {
                         ascii_syl += 1;
-                    } else if case_of(s) != Case::Upper
-                        && self.model.id(&s.to_lowercase()).is_none_or(|id| {
+                    } else if case_of(s) != Case::Upper {
+                        foreign += 1;
+                        if self.model.id(&s.to_lowercase()).is_none_or(|id| {
                             // the corpus has junk too: only a frequent non-syllable is a word
                             self.model.counts[id as usize] < self.params.foreign_min_count
-                        })
-                    {
-                        unknown += 1;
+                        }) {
+                            unknown += 1;
+                        }
                     }
                 }
                 Kind::Mixed
@@ -1116,6 +1119,11 @@ impl Repairer {
             return Mode::Ocr;
         }
         if latin == 0 && vn == 0 {
+            if foreign >= 3 && foreign > ascii_syl {
+                // another language (an English sentence, a list of software names): legacy
+                // OCR of Vietnamese reads most words as syllables, marks lost or not
+                return Mode::Clean;
+            }
             return if unknown >= 2 || (unknown >= 1 && unknown * 4 >= words) {
                 Mode::Ocr
             } else if ascii_syl > 0 {
