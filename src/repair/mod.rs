@@ -349,6 +349,11 @@ impl Opt {
     }
 }
 
+/// The largest channel cost (nats) at which legacy OCR explains a word that is no syllable
+/// (`hodc` → `hoặc` costs 1.2, `git` → `gử` 2.7; English words cost 8 and more, or have no
+/// candidate).
+const OCR_EXPLAINS_COST: f32 = 5.0;
+
 /// Extra cost, in legacy OCR, of reading trailing digits as a footnote mark rather than as
 /// letters.
 const FOOTNOTE_COST: f32 = 2.0;
@@ -1069,7 +1074,7 @@ impl Repairer {
         let (mut words, mut vn, mut latin, mut bad, mut ascii_syl, mut unknown, mut ocr_mixed) =
             (0, 0, 0, 0, 0, 0, 0);
         // words that are no Vietnamese syllable, known to the corpus (`Internet`) or not
-        let mut foreign = 0;
+        let mut foreign: Vec<&str> = Vec::new();
         for t in toks {
             let mut s = t.text(line);
             let mut kind = t.kind;
@@ -1091,7 +1096,7 @@ impl Repairer {
                     } else if self.fold_index.contains_key(&s.to_lowercase()) {
                         ascii_syl += 1;
                     } else if case_of(s) != Case::Upper {
-                        foreign += 1;
+                        foreign.push(s);
                         if self.model.id(&s.to_lowercase()).is_none_or(|id| {
                             // the corpus has junk too: only a frequent non-syllable is a word
                             self.model.counts[id as usize] < self.params.foreign_min_count
@@ -1119,10 +1124,13 @@ impl Repairer {
             return Mode::Ocr;
         }
         if latin == 0 && vn == 0 {
-            if foreign >= 3 && foreign > ascii_syl {
-                // another language (an English sentence, a list of software names): legacy
-                // OCR of Vietnamese reads most words as syllables, marks lost or not
-                return Mode::Clean;
+            if foreign.len() >= 3 && foreign.len() > ascii_syl {
+                // another language (an English sentence), unless the channel explains its
+                // words as misread syllables, as it does legacy OCR's (`hodc giam git`)
+                let explained = foreign.iter().filter(|w| self.ocr_explains(w)).count();
+                if explained * 3 < foreign.len() {
+                    return Mode::Clean;
+                }
             }
             return if unknown >= 2 || (unknown >= 1 && unknown * 4 >= words) {
                 Mode::Ocr
@@ -1306,6 +1314,17 @@ impl Repairer {
             cost,
             reason,
         }
+    }
+
+    /// Whether legacy OCR explains a word that is no syllable: another vocabulary word is a
+    /// cheap edit away under the confusion channel (`hodc` → `hoặc`), as for no English word
+    /// (`office`, `contact`).
+    fn ocr_explains(&self, word: &str) -> bool {
+        let key: String = word.to_lowercase().chars().map(ocr_char).collect();
+        let own = self.model.id(&key);
+        self.ocr_hits(&key, &mut FxHashMap::default())
+            .iter()
+            .any(|h| Some(h.id) != own && h.cost <= OCR_EXPLAINS_COST)
     }
 
     fn ocr_hits(&self, key: &str, cache: &mut FxHashMap<String, Vec<Hit>>) -> Vec<Hit> {
