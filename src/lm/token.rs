@@ -7,7 +7,7 @@
 
 /// Characters legacy OCR (Tesseract without Vietnamese data) emits in place of Vietnamese
 /// letters; they count as word characters.
-pub const OCR_SYMBOLS: [char; 10] = ['&', '¥', '§', '£', '¢', '©', '®', '€', '°', '$'];
+pub const OCR_SYMBOLS: [char; 11] = ['&', '¥', '§', '£', '¢', '©', '®', '€', '°', '$', '@'];
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -45,8 +45,9 @@ impl Token {
     }
 }
 
-/// Apostrophes and single quotes, which legacy OCR puts inside words.
-pub const APOSTROPHES: [char; 4] = ['\'', '’', '‘', '`'];
+/// Apostrophes, single quotes and the question mark, which legacy OCR puts inside and right
+/// after words for a hook or a tone mark (`h’iéu`, `mi?c`, `si?` for `hiệu`, `mức`, `sử`).
+pub const APOSTROPHES: [char; 5] = ['\'', '’', '‘', '`', '?'];
 
 fn wordish(c: char) -> bool {
     c.is_alphanumeric() || OCR_SYMBOLS.contains(&c)
@@ -356,6 +357,21 @@ mod tests {
             assert!(kinds.contains(&(w, Kind::Mixed)), "{w}: {kinds:?}");
         }
         assert!(kinds.contains(&("2025", Kind::Number)));
+    }
+
+    #[test]
+    fn marks_legacy_ocr_puts_inside_words_stay_there() {
+        let line = "dinh mi?c, ngu@i lao dong, nha @ cong vu, info@sohoa.vn. Co khong?";
+        let texts: Vec<&str> = tokenize(line).iter().map(|t| t.text(line)).collect();
+        for w in ["mi?c", "ngu@i", "@", "info@sohoa.vn"] {
+            assert!(texts.contains(&w), "{w}: {texts:?}");
+        }
+        // a question mark after a word is punctuation, but in legacy OCR it may be read with it
+        assert!(texts.ends_with(&["khong", "?"]), "{texts:?}");
+        let line = "van ban si? dung";
+        let mut toks = tokenize(line);
+        attach_trailing_apostrophes(line, &mut toks);
+        assert!(toks.iter().any(|t| t.text(line) == "si?"));
     }
 
     #[test]
