@@ -121,7 +121,7 @@ fn text_layer(doc: &Document, index: u32) -> (String, Vec<Word>, u32, u32) {
 fn rendered_size(doc: &Document, index: u32) -> (u32, u32) {
     let options = PageOptions { force_ocr: true };
     match doc.page(index, &options).expect("page renders").content {
-        PageContent::Image { image, dpi } => {
+        PageContent::Image { image, dpi, .. } => {
             assert_eq!(dpi, 300);
             image.dimensions()
         }
@@ -435,7 +435,7 @@ fn source_image(doc: &Document, index: u32) -> (image::GrayImage, u32) {
         .expect("source page")
         .content
     {
-        PageContent::Image { image, dpi } => (image, dpi),
+        PageContent::Image { image, dpi, .. } => (image, dpi),
         PageContent::TextLayer { .. } => panic!("force_ocr must render"),
     }
 }
@@ -627,6 +627,7 @@ fn repaired_text_replaces_the_ocr_words() {
             ocr_word("so", [830, 500, 70, 50], 1),
         ],
         mean_confidence: Some(60.0),
+        image: None,
         error: None,
     }];
     let path = dir.join("out/scan.searchable.pdf");

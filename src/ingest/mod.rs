@@ -18,6 +18,7 @@
 //! # Ok::<(), sohoa::ingest::Error>(())
 //! ```
 
+pub mod page_image;
 mod pdf;
 mod raster;
 
@@ -26,10 +27,11 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+pub use page_image::{DpiFrom, ImageOrigin, ImagePath};
 pub use pdf::pdfium_library_hint;
 
-/// Resolution at which image-only PDF pages are rendered for OCR.
-pub const RENDER_DPI: f32 = 300.0;
+/// Resolution of text-layer word boxes, and of renderings of PDF pages that hold no image.
+pub const RENDER_DPI: f32 = page_image::DEFAULT_RENDER_DPI;
 
 /// The kinds of file sohoa reads, recognised by content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,12 +173,14 @@ pub enum PageContent {
         /// Page height in pixels at 300 dpi.
         height: u32,
     },
-    /// A grey-scale page image to OCR.
+    /// A grey-scale page image to OCR, at the resolution it was scanned at where it is known.
     Image {
         /// The pixels.
         image: image::GrayImage,
         /// Its resolution, for Tesseract's size heuristics.
         dpi: u32,
+        /// How the pixels were obtained (stored image, rendering, image file) and why.
+        origin: ImageOrigin,
     },
 }
 

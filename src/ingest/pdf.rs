@@ -1,5 +1,8 @@
 //! PDF pages through PDFium (loaded at run time from `libpdfium.so`).
 
+use super::page_image::{
+    self, DpiFrom, DrawnImage, ImageOrigin, ImagePath, PageInventory, PagePlan, Placement,
+};
 use super::{Error, Limits, PageContent, PageOptions, RENDER_DPI, Word};
 use pdfium_render::prelude::*;
 use std::path::{Path, PathBuf};
@@ -126,10 +129,13 @@ impl PdfSource {
         let number = index + 1;
         let index = PdfPageIndex::try_from(index).map_err(|_| Error::NoSuchPage(number))?;
         let document = load(&self.path, self.password.as_deref())?;
-        let page = document
+        let mut page = document
             .pages()
             .get(index)
             .map_err(|err| Error::BadPdf(format!("page {}: {err:?}", index + 1)))?;
+        // Decoding the page's image moves it for a moment; the page is never saved, so its
+        // content stream must not be regenerated.
+        page.set_content_regeneration_strategy(PdfPageContentRegenerationStrategy::Manual);
         let width_pt = page.width().value;
         let height_pt = page.height().value;
         let scale = RENDER_DPI / PDF_POINTS_PER_INCH;
@@ -138,8 +144,70 @@ impl PdfSource {
         {
             return Ok(content);
         }
-        // A page larger than the pixel limits at 300 dpi is refused rather than silently shrunk:
-        // OCR at a lower resolution would quietly lose accuracy.
+        let inventory = inventory(&page);
+        let page_box = page_box(&page);
+        let rotate = match page.rotation() {
+            Ok(PdfPageRenderRotation::Degrees90) => 90,
+            Ok(PdfPageRenderRotation::Degrees180) => 180,
+            Ok(PdfPageRenderRotation::Degrees270) => 270,
+            _ => 0,
+        };
+        match page_image::plan(&inventory, page_box, rotate) {
+            PagePlan::Native {
+                index: image,
+                placement,
+            } => {
+                let dpi = placement.dpi.round() as u32;
+                match self.native_image(&document, &page, &inventory.images[image], &placement) {
+                    Ok(image) => Ok(PageContent::Image {
+                        image,
+                        dpi,
+                        origin: ImageOrigin {
+                            path: ImagePath::Native,
+                            dpi,
+                            dpi_from: DpiFrom::PageSize,
+                            warning: None,
+                        },
+                    }),
+                    // Rendered at the image's own resolution: as close to its pixels as
+                    // rendering gets.
+                    Err(reason) => self.render(
+                        &page,
+                        index,
+                        (width_pt, height_pt),
+                        placement.dpi,
+                        DpiFrom::PageSize,
+                        Some(format!(
+                            "the page image could not be decoded as stored ({reason}); rendered instead"
+                        )),
+                    ),
+                }
+            }
+            PagePlan::Render { dpi, from_image } => {
+                let dpi_from = if from_image {
+                    DpiFrom::PageSize
+                } else {
+                    DpiFrom::Render
+                };
+                self.render(&page, index, (width_pt, height_pt), dpi, dpi_from, None)
+            }
+        }
+    }
+
+    /// Renders the page at `dpi`, for pages that are not one stored image, or whose image
+    /// PDFium cannot hand over as stored.
+    fn render(
+        &self,
+        page: &PdfPage,
+        index: PdfPageIndex,
+        (width_pt, height_pt): (f32, f32),
+        dpi: f32,
+        dpi_from: DpiFrom,
+        warning: Option<String>,
+    ) -> Result<PageContent, Error> {
+        let scale = dpi / PDF_POINTS_PER_INCH;
+        // A page larger than the pixel limits is refused rather than silently shrunk: OCR at a
+        // lower resolution would quietly lose accuracy.
         let width = (width_pt * scale).round().max(1.0) as u32;
         let height = (height_pt * scale).round().max(1.0) as u32;
         self.limits
@@ -156,11 +224,175 @@ impl PdfSource {
             .as_image()
             .map_err(|err| Error::BadPdf(format!("rendering page {}: {err:?}", index + 1)))?
             .to_luma8();
+        let dpi = dpi.round() as u32;
         Ok(PageContent::Image {
             image,
-            dpi: RENDER_DPI as u32,
+            dpi,
+            origin: ImageOrigin {
+                path: ImagePath::Rendered,
+                dpi,
+                dpi_from,
+                warning,
+            },
         })
     }
+
+    /// Decodes the page's one image as stored (no resampling) and puts it upright on the page.
+    fn native_image(
+        &self,
+        document: &PdfDocument,
+        page: &PdfPage,
+        drawn: &DrawnImage,
+        placement: &Placement,
+    ) -> Result<image::GrayImage, String> {
+        let Some(object_index) = drawn.page_object else {
+            return Err("the image is inside a form".into());
+        };
+        let (w, h) = drawn.pixels;
+        self.limits.check_image(w, h)?;
+        self.limits
+            .check_image(placement.canvas.0, placement.canvas.1)?;
+        let mut object = page
+            .objects()
+            .get(object_index)
+            .map_err(|err| format!("{err:?}"))?;
+        let image = object
+            .as_image_object_mut()
+            .ok_or("the page object is not an image")?;
+        let stored = stored_pixels(document, image, (w, h))?;
+        Ok(page_image::apply(&stored, placement))
+    }
+}
+
+/// The stored image's pixels, at its own size, as grey.
+///
+/// PDFium draws the image alone with its matrix set to its own pixel size, which applies its
+/// mask, `/Decode` array and colour space (CMYK, Indexed, ICC) while moving no pixel; the image
+/// is then composited on white. If that fails, the bitmap PDFium decoded from the stream (no
+/// mask) is taken.
+fn stored_pixels(
+    document: &PdfDocument,
+    image: &mut PdfPageImageObject,
+    (w, h): (u32, u32),
+) -> Result<image::GrayImage, String> {
+    let original = image.matrix().map_err(|err| format!("{err:?}"))?;
+    let rendered = image
+        .reset_matrix(PdfMatrix::new(w as f32, 0.0, 0.0, h as f32, 0.0, 0.0))
+        .and_then(|()| image.get_processed_bitmap_with_size(document, w as Pixels, h as Pixels))
+        .and_then(|bitmap| bitmap.as_image());
+    let _ = image.reset_matrix(original);
+    if let Ok(rendered) = rendered
+        && rendered.width() == w
+        && rendered.height() == h
+    {
+        return Ok(on_white(rendered));
+    }
+    let raw = image.get_raw_image().map_err(|err| format!("{err:?}"))?;
+    if raw.width() != w || raw.height() != h {
+        return Err(format!(
+            "PDFium decoded {}×{} px for a {w}×{h} image",
+            raw.width(),
+            raw.height()
+        ));
+    }
+    Ok(on_white(raw))
+}
+
+/// Grey pixels of an image, transparent parts shown on white paper.
+fn on_white(image: image::DynamicImage) -> image::GrayImage {
+    match image {
+        image::DynamicImage::ImageLuma8(grey) => grey,
+        image::DynamicImage::ImageRgba8(rgba) => {
+            let (w, h) = rgba.dimensions();
+            let mut grey = image::GrayImage::new(w, h);
+            for (out, px) in grey.pixels_mut().zip(rgba.pixels()) {
+                let [r, g, b, a] = px.0;
+                let luma = (u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000;
+                let a = u32::from(a);
+                out.0[0] = ((luma * a + 255 * (255 - a)) / 255) as u8;
+            }
+            grey
+        }
+        other => other.to_luma8(),
+    }
+}
+
+/// The page's crop box in page space (`[x0, y0, x1, y1]`): what a viewer shows.
+fn page_box(page: &PdfPage) -> [f32; 4] {
+    let boundaries = page.boundaries();
+    let rect = boundaries
+        .crop()
+        .or_else(|_| boundaries.media())
+        .map(|b| b.bounds)
+        .ok();
+    match rect {
+        Some(r) if r.right().value > r.left().value && r.top().value > r.bottom().value => [
+            r.left().value,
+            r.bottom().value,
+            r.right().value,
+            r.top().value,
+        ],
+        _ => [0.0, 0.0, page.width().value, page.height().value],
+    }
+}
+
+/// Counts what a page draws: its images with their matrices (inside forms too), and whether
+/// anything else is visible.
+fn inventory(page: &PdfPage) -> PageInventory {
+    let mut inventory = PageInventory::default();
+    let identity = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+    for (index, object) in page.objects().iter().enumerate() {
+        take_stock(&object, identity, Some(index), 0, &mut inventory);
+    }
+    inventory
+}
+
+fn take_stock(
+    object: &PdfPageObject,
+    parent: [f32; 6],
+    page_object: Option<usize>,
+    depth: usize,
+    inventory: &mut PageInventory,
+) {
+    let matrix = object
+        .matrix()
+        .map(|m| compose([m.a(), m.b(), m.c(), m.d(), m.e(), m.f()], parent))
+        .unwrap_or(parent);
+    match object {
+        PdfPageObject::Image(image) => match (image.width(), image.height()) {
+            (Ok(w), Ok(h)) if w > 0 && h > 0 => inventory.images.push(DrawnImage {
+                matrix,
+                pixels: (w as u32, h as u32),
+                page_object,
+            }),
+            _ => inventory.other_visible = true,
+        },
+        PdfPageObject::Text(text) => {
+            if text.is_visible() {
+                inventory.other_visible = true;
+            }
+        }
+        PdfPageObject::XObjectForm(form) if depth < 8 => {
+            for child in form.iter() {
+                take_stock(&child, matrix, None, depth + 1, inventory);
+            }
+        }
+        _ => inventory.other_visible = true,
+    }
+}
+
+/// `inner` then `outer`, in PDF's `[a b c d e f]` convention.
+fn compose(inner: [f32; 6], outer: [f32; 6]) -> [f32; 6] {
+    let [a, b, c, d, e, f] = inner;
+    let [p, q, r, s, t, u] = outer;
+    [
+        a * p + b * r,
+        a * q + b * s,
+        c * p + d * r,
+        c * q + d * s,
+        e * p + f * r + t,
+        e * q + f * s + u,
+    ]
 }
 
 /// The page's own text with word boxes, when it has a real text layer.

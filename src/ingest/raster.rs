@@ -3,6 +3,7 @@
 //! Each page is decoded only when asked for, after its header has been checked against the
 //! [`Limits`], so an image bomb is refused before any pixel buffer is allocated.
 
+use super::page_image::{DpiFrom, ImageOrigin, ImagePath};
 use super::{Error, Limits, PageContent};
 use image::{GrayImage, ImageReader};
 use std::fs::File;
@@ -11,8 +12,42 @@ use std::path::{Path, PathBuf};
 use tiff::decoder::{Decoder, DecodingResult};
 use tiff::tags::{ResolutionUnit, Tag};
 
-/// Resolution assumed when an image does not say (office scanners default to 300 dpi).
+/// Resolution assumed when an image does not say and is not page-sized (office scanners default
+/// to 300 dpi).
 const DEFAULT_DPI: u32 = 300;
+
+/// The resolution to give Tesseract for a `width`×`height` image whose file says `tagged` (dpi).
+///
+/// A tag is believed when it makes the image a plausible sheet (its long side 1 to 17 inches,
+/// A3 at most) at 70–1200 dpi; cameras and editors often write 72 or 96 whatever the pixels.
+/// Otherwise a page-shaped image is taken to be A4 (the paper of these documents), and anything
+/// else gets 300 dpi.
+fn resolve_dpi(tagged: Option<f32>, width: u32, height: u32) -> (u32, DpiFrom) {
+    let long_px = width.max(height) as f32;
+    let short_px = width.min(height) as f32;
+    if let Some(dpi) = tagged
+        && (70.0..=1200.0).contains(&dpi)
+        && (1.0..=17.0).contains(&(long_px / dpi))
+    {
+        return (dpi.round() as u32, DpiFrom::Metadata);
+    }
+    // A4 is 8.27 × 11.69 in (ratio 1.414); accept 1.2–1.6 to allow margins and letter paper.
+    let ratio = long_px / short_px.max(1.0);
+    let a4 = long_px / 11.69;
+    if (1.2..=1.6).contains(&ratio) && (150.0..=600.0).contains(&a4) {
+        return (a4.round() as u32, DpiFrom::AssumedA4);
+    }
+    (DEFAULT_DPI, DpiFrom::Assumed)
+}
+
+fn origin(dpi: (u32, DpiFrom)) -> ImageOrigin {
+    ImageOrigin {
+        path: ImagePath::ImageFile,
+        dpi: dpi.0,
+        dpi_from: dpi.1,
+        warning: None,
+    }
+}
 
 pub(super) struct TiffSource {
     path: PathBuf,
@@ -70,15 +105,19 @@ impl TiffSource {
         self.limits
             .check_image(width, height)
             .map_err(Error::ImageTooLarge)?;
-        let dpi = tiff_dpi(&mut decoder).unwrap_or(DEFAULT_DPI);
+        let dpi = resolve_dpi(tiff_dpi(&mut decoder), width, height);
         let color = decoder.colortype().map_err(tiff_error)?;
         let pixels = decoder.read_image().map_err(tiff_error)?;
         let image = to_gray(width, height, color, pixels)?;
-        Ok(PageContent::Image { image, dpi })
+        Ok(PageContent::Image {
+            image,
+            dpi: dpi.0,
+            origin: origin(dpi),
+        })
     }
 }
 
-fn tiff_dpi(decoder: &mut Decoder<BufReader<File>>) -> Option<u32> {
+fn tiff_dpi(decoder: &mut Decoder<BufReader<File>>) -> Option<f32> {
     let (num, den) = match decoder.get_tag(Tag::XResolution).ok()? {
         tiff::decoder::ifd::Value::Rational(n, d) => (n, d),
         _ => return None,
@@ -95,7 +134,7 @@ fn tiff_dpi(decoder: &mut Decoder<BufReader<File>>) -> Option<u32> {
         Some(ResolutionUnit::Centimeter) => per_unit * 2.54,
         _ => per_unit,
     };
-    (30.0..=2400.0).contains(&dpi).then_some(dpi.round() as u32)
+    dpi.is_finite().then_some(dpi)
 }
 
 /// Converts the decoded samples of one TIFF page to 8-bit grey.
@@ -178,9 +217,113 @@ impl SingleImage {
             .reader()?
             .decode()
             .map_err(|err| Error::BadImage(err.to_string()))?;
+        let tagged =
+            head(&self.path).and_then(|bytes| png_dpi(&bytes).or_else(|| jfif_dpi(&bytes)));
+        let dpi = resolve_dpi(tagged, image.width(), image.height());
         Ok(PageContent::Image {
             image: image.to_luma8(),
-            dpi: DEFAULT_DPI,
+            dpi: dpi.0,
+            origin: origin(dpi),
         })
+    }
+}
+
+/// The first 256 KiB of a file, where image headers keep their resolution.
+fn head(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    File::open(path)
+        .ok()?
+        .take(256 << 10)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(bytes)
+}
+
+/// The resolution in a PNG's `pHYs` chunk (pixels per metre), if it has one before its pixels.
+fn png_dpi(bytes: &[u8]) -> Option<f32> {
+    let mut at = 8; // after the signature
+    if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return None;
+    }
+    while at + 8 <= bytes.len() {
+        let len = u32::from_be_bytes(bytes[at..at + 4].try_into().ok()?) as usize;
+        let kind = &bytes[at + 4..at + 8];
+        let data = bytes.get(at + 8..at + 8 + len)?;
+        match kind {
+            b"pHYs" if len >= 9 && data[8] == 1 => {
+                let x = u32::from_be_bytes(data[0..4].try_into().ok()?) as f32;
+                return Some(x * 0.0254);
+            }
+            b"IDAT" | b"IEND" => return None,
+            _ => {}
+        }
+        at += 12 + len;
+    }
+    None
+}
+
+/// The resolution in a JPEG's JFIF header (`APP0`), when it gives one in dots per inch or per
+/// centimetre.
+fn jfif_dpi(bytes: &[u8]) -> Option<f32> {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let mut at = 2;
+    while at + 4 <= bytes.len() && bytes[at] == 0xFF {
+        let marker = bytes[at + 1];
+        let len = u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]) as usize;
+        let data = bytes.get(at + 4..at + 2 + len)?;
+        if marker == 0xE0 && data.len() >= 12 && data.starts_with(b"JFIF\0") {
+            let x = f32::from(u16::from_be_bytes([data[8], data[9]]));
+            return match data[7] {
+                1 => Some(x),
+                2 => Some(x * 2.54),
+                _ => None,
+            };
+        }
+        if marker == 0xDA {
+            return None; // pixels start: no header gave a resolution
+        }
+        at += 2 + len;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn believable_tags_are_kept_and_others_replaced() {
+        assert_eq!(
+            resolve_dpi(Some(200.0), 1654, 2339),
+            (200, DpiFrom::Metadata)
+        );
+        // 72 dpi would make an A4 scan a 32-inch sheet: taken as A4.
+        assert_eq!(
+            resolve_dpi(Some(72.0), 2480, 3508),
+            (300, DpiFrom::AssumedA4)
+        );
+        assert_eq!(resolve_dpi(None, 1654, 2339), (200, DpiFrom::AssumedA4));
+        // A strip of text with no tag gets the default.
+        assert_eq!(resolve_dpi(None, 1200, 200), (300, DpiFrom::Assumed));
+    }
+
+    #[test]
+    fn resolution_headers_are_read() {
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend_from_slice(&[0, 0, 0, 9]);
+        png.extend_from_slice(b"pHYs");
+        png.extend_from_slice(&7874u32.to_be_bytes()); // 200 dpi in pixels per metre
+        png.extend_from_slice(&7874u32.to_be_bytes());
+        png.extend_from_slice(&[1, 0, 0, 0, 0]);
+        assert_eq!(png_dpi(&png).map(f32::round), Some(200.0));
+        let jfif = [
+            0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 1, 1, 0, 150, 0, 150, 0, 0,
+        ];
+        assert_eq!(jfif_dpi(&jfif), Some(150.0));
+        assert_eq!(jfif_dpi(&[0xFF, 0xD8, 0xFF]), None);
+        assert_eq!(png_dpi(b"\x89PNG\r\n\x1a\n\0\0"), None);
     }
 }

@@ -16,7 +16,7 @@
 pub mod command;
 mod engine;
 
-use crate::ingest::{PageContent, SourcePage, Word};
+use crate::ingest::{ImageOrigin, PageContent, SourcePage, Word};
 use engine::{Engine, EngineError};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -50,6 +50,10 @@ pub struct Page {
     pub words: Vec<Word>,
     /// Mean word confidence (0–100), when OCR'd.
     pub mean_confidence: Option<f32>,
+    /// How the OCR'd image was obtained (stored image, rendering or image file) and at what
+    /// resolution; `None` for a text layer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageOrigin>,
 }
 
 /// OCR settings.
@@ -147,6 +151,7 @@ pub fn recognize(image: &image::GrayImage, dpi: u32, options: &OcrOptions) -> Re
         text: tidy_text(&text),
         words,
         mean_confidence,
+        image: None,
     })
 }
 
@@ -166,10 +171,12 @@ pub fn page_text(page: SourcePage, options: &OcrOptions) -> Result<Page, Error> 
             text,
             words,
             mean_confidence: None,
+            image: None,
         }),
-        PageContent::Image { image, dpi } => {
+        PageContent::Image { image, dpi, origin } => {
             let mut result = recognize(&image, dpi, options)?;
             result.number = page.number;
+            result.image = Some(origin);
             Ok(result)
         }
     }

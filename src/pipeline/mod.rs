@@ -79,7 +79,7 @@ pub fn write_searchable_pdf(
                     page: number,
                     source,
                 })?;
-            let PageContent::Image { image, dpi } = source.content else {
+            let PageContent::Image { image, dpi, .. } = source.content else {
                 // force_ocr always renders; a text layer here would be a bug in ingest.
                 return Err(PdfError::BadPage {
                     page: number as usize,

@@ -73,6 +73,10 @@ pub struct PageRecord {
     pub words: Vec<Word>,
     /// Mean OCR word confidence.
     pub mean_confidence: Option<f32>,
+    /// For OCR'd pages: which image was read (`native`, `rendered`, `image_file`), at what
+    /// resolution, and any fallback warning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<crate::ingest::ImageOrigin>,
     /// Why the page failed, when it did; the rest of the document is kept.
     pub error: Option<String>,
 }

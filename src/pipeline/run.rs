@@ -238,6 +238,7 @@ pub fn read_page(
                 text,
                 words: page.words,
                 mean_confidence: page.mean_confidence,
+                image: page.image,
                 error: None,
             }
         }
@@ -442,6 +443,11 @@ impl Context<'_> {
                 failure.page.unwrap_or(0),
                 failure.reason
             ));
+        }
+        for page in &pages {
+            if let Some(warning) = page.image.as_ref().and_then(|i| i.warning.as_ref()) {
+                warnings.push(format!("page {}: {warning}", page.number));
+            }
         }
         let text = pages
             .iter()
