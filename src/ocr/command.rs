@@ -51,6 +51,7 @@ pub fn run(args: &OcrArgs) -> anyhow::Result<bool> {
         lang: args.scan.lang.clone(),
         datapath: None,
         timeout: (args.page_timeout > 0).then(|| std::time::Duration::from_secs(args.page_timeout)),
+        ..OcrOptions::default()
     };
     super::check(&options)?;
     let limits = Limits::default();

@@ -86,7 +86,8 @@ impl Engine {
         Ok(engine)
     }
 
-    fn set_variable(&self, name: &str, value: &str) -> Result<(), EngineError> {
+    /// Sets a Tesseract parameter (as `tesseract -c NAME=VALUE` does).
+    pub(super) fn set_variable(&self, name: &str, value: &str) -> Result<(), EngineError> {
         let name = CString::new(name).map_err(|_| EngineError::Init)?;
         let value = CString::new(value).map_err(|_| EngineError::Init)?;
         // SAFETY: api is valid; the strings outlive the call.

@@ -109,6 +109,7 @@ pub fn run_command(args: &RunArgs) -> ExitCode {
         lang: args.scan.lang.clone(),
         datapath: None,
         timeout: (args.page_timeout > 0).then(|| std::time::Duration::from_secs(args.page_timeout)),
+        ..OcrOptions::default()
     };
     if let Err(err) = crate::ocr::check(&ocr) {
         eprintln!("sohoa: {err}");
