@@ -200,10 +200,25 @@ fn strip_footnote_marks(s: &str) -> String {
     out
 }
 
+/// Marks that start a list item: the dash of the format rules and other bullets, and what OCR of
+/// a noisy scan makes of a dash (`~`, `_`, `=`, `¬`, a backquote).
+const ITEM_MARKS: [char; 11] = ['-', '–', '+', '•', '*', '~', '_', '=', '¬', '`', '·'];
+
+/// True when a line of the list starts a new item: a run of at most three item marks followed by
+/// a space or a letter (`- Lưu`, `~ TT Đảng ủy`, `_=TT`), not a word.
+fn starts_item(line: &str) -> bool {
+    let marks = line
+        .chars()
+        .take_while(|c| ITEM_MARKS.contains(c) || *c == ' ');
+    let count = marks.clone().filter(|c| *c != ' ').count();
+    let rest = line.trim_start_matches(|c: char| ITEM_MARKS.contains(&c) || c == ' ');
+    (1..=3).contains(&count) && rest.chars().next().is_some_and(char::is_alphanumeric)
+}
+
 fn clean_item(s: &str) -> String {
     let s = s
         .trim()
-        .trim_start_matches(['-', '–', '+', '•', '*'])
+        .trim_start_matches(|c: char| ITEM_MARKS.contains(&c) || c == ' ')
         .trim();
     let s = strip_footnote_marks(s);
     let s = squash(&s);
@@ -281,7 +296,11 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize, body_start: usi
                     (i, lines[i].text.clone())
                 }
             };
-            let cleaned = despeck(&raw);
+            let mut cleaned = despeck(&raw);
+            // despeck drops what OCR made of a dash (`~`, `_`); the item it began is kept.
+            if starts_item(raw.trim()) && !starts_item(&cleaned) && !cleaned.is_empty() {
+                cleaned = format!("- {cleaned}");
+            }
             let t = cleaned.as_str();
             if t.is_empty() {
                 continue;
@@ -310,7 +329,7 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize, body_start: usi
                 }
                 continue;
             }
-            if rest.starts_with(['-', '–', '+', '•', '*']) {
+            if starts_item(rest) {
                 items.push((seg_start + idx, rest.to_string()));
                 open = !rest.ends_with([',', ';', '.']);
             } else if open && !items.is_empty() {
@@ -493,6 +512,27 @@ mod tests {
         assert_eq!(s.on_behalf_of.as_deref(), Some("BAN THƯỜNG VỤ"));
         assert_eq!(s.position, None);
         assert_eq!(s.name, None);
+    }
+
+    #[test]
+    fn dashes_misread_by_ocr_still_start_items() {
+        let c = run(
+            "Nơi nhận:\n- Sở Nội vụ;\n~ Văn phòng UBND tỉnh;\n_=TT HĐND xã;\n__ ¬ Các phòng, ban;\n~- Lưu: VT.",
+        );
+        let r: Vec<&str> = c.recipients.iter().map(|x| x.1.as_str()).collect();
+        assert_eq!(
+            r,
+            vec![
+                "Sở Nội vụ",
+                "Văn phòng UBND tỉnh",
+                "TT HĐND xã",
+                "Các phòng, ban",
+                "Lưu: VT"
+            ]
+        );
+        assert!(!starts_item("------ bảng"));
+        assert!(!starts_item("Ủy ban"));
+        assert!(starts_item("-Lưu"));
     }
 
     #[test]
