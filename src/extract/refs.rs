@@ -118,9 +118,15 @@ pub(crate) fn issuer_at(s: &str) -> Option<String> {
             None => (tok, None),
         };
         let wf = fold_lower(word);
+        // The next word without its punctuation: `cập nhật,` is still the verb `cập nhật`.
         let two = tokens
             .get(i + 1)
-            .map(|n| format!("{wf} {}", fold_lower(n)))
+            .map(|n| {
+                format!(
+                    "{wf} {}",
+                    fold_lower(n.trim_end_matches(|c: char| c.is_ascii_punctuation()))
+                )
+            })
             .unwrap_or_default();
         let lower = word.chars().next().is_some_and(|c| c.is_lowercase());
         // The next cited document starts (`của Ban Bí thư và Quy định số ...`).
@@ -174,7 +180,7 @@ pub(crate) fn issuer_at(s: &str) -> Option<String> {
 /// The issuer printed before the type noun: `... của Bộ Giáo dục và Đào tạo tại Thông tư số`.
 fn issuer_before(before: &str) -> Option<String> {
     static RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:^|[^a-z])cua\s+(.{3,90}?)\s+(?:tai|theo)\s*$").expect("regex")
+        Regex::new(r"(?s)(?:^|[^a-z])cua\s+(.{3,90}?)\s+(?:tai|theo)\s*$").expect("regex")
     });
     let f = fold_lower(before);
     let c = RE.captures(&f)?;

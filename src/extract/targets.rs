@@ -158,6 +158,21 @@ static NAM_YEAR_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"n[a-z]{1,2}m\s+((?:19|20)\d{2})").expect("regex"));
 
 /// Extracts targets from `lines`; returns each with the range of line indexes it spans.
+/// For an item labelled `(n)`, a function finding where `(n+1)` starts inside a line, right
+/// after the end of a sentence (`.`, `;`), as when OCR joins two items' lines.
+fn glued_next_label_at(line: &str) -> impl Fn(&str) -> Option<usize> + '_ {
+    static GLUED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"[.;]\s*(\((\d{1,2})\))\s").expect("regex"));
+    move |label: &str| {
+        let n: u32 = label.strip_prefix('(')?.strip_suffix(')')?.parse().ok()?;
+        GLUED
+            .captures_iter(line)
+            .find(|c| c[2].parse::<u32>().ok() == Some(n + 1))
+            .and_then(|c| c.get(1))
+            .map(|m| m.start())
+    }
+}
+
 pub(crate) fn extract(lines: &[Line], default_year: Option<i32>) -> Vec<(Target, usize, usize)> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -222,6 +237,26 @@ pub(crate) fn extract(lines: &[Line], default_year: Option<i32>) -> Vec<(Target,
             if let Some(c) = YEAR_HEAD_RE.captures(&tf) {
                 flush(&mut cur, year, &mut out);
                 year = c[1].parse().ok();
+                j += 1;
+                continue;
+            }
+            // OCR can join an item's last line with the next item's first: `... số.(4) 100% ...`.
+            let next_label = cur
+                .as_ref()
+                .and_then(|(label, ..)| label.as_deref())
+                .and_then(glued_next_label_at(t));
+            if let Some(at) = next_label {
+                if let Some((_, text, _, b)) = cur.as_mut() {
+                    text.push(' ');
+                    text.push_str(t[..at].trim_end());
+                    *b = j;
+                }
+                flush(&mut cur, year, &mut out);
+                if let Some(c) = ITEM_RE.captures(&t[at..]) {
+                    let label = c.get(1).map(|m| m.as_str().to_string());
+                    let body = c.get(2).map(|m| m.as_str()).unwrap_or("");
+                    cur = Some((label, body.to_string(), j, j));
+                }
                 j += 1;
                 continue;
             }
@@ -293,6 +328,24 @@ mod tests {
             t[2].subject,
             "các cơ sở giáo dục phổ thông triển khai giảng dạy"
         );
+    }
+
+    #[test]
+    fn an_item_glued_to_the_next_by_ocr_is_split() {
+        let t = run(
+            "III. CHỈ TIÊU CỤ THỂ\n(3) 100% người dân trưởng thành có kỹ năng số, an toàn\ntrên môi trường số.(4) 100% người dân được phổ cập\nkiến thức trên nền tảng VNeID.\n(5) 85% người lao động có kỹ năng số.",
+        );
+        assert_eq!(t.len(), 3);
+        assert_eq!(
+            t[0].subject,
+            "người dân trưởng thành có kỹ năng số, an toàn trên môi trường số"
+        );
+        assert_eq!(t[1].label.as_deref(), Some("(4)"));
+        assert_eq!(
+            t[1].subject,
+            "người dân được phổ cập kiến thức trên nền tảng VNeID"
+        );
+        assert_eq!(t[2].label.as_deref(), Some("(5)"));
     }
 
     #[test]
