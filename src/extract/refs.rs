@@ -283,7 +283,9 @@ pub(crate) fn extract_refs(
     let own_key = own.map(codes::ref_key);
     let mut out: Vec<(Reference, usize, Source)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    for r in codes::find_refs(text, unaccented) {
+    let mut found = codes::find_refs(text, unaccented);
+    reconcile(&mut found, own, text);
+    for r in found {
         let key = codes::ref_key(&r.reference);
         if Some(&key) == own_key.as_ref() {
             continue;
@@ -332,9 +334,233 @@ pub(crate) fn extract_refs(
     out
 }
 
+/// A symbol taken apart: the number (with a year, `36/2024`) and its separated segments.
+struct Symbol {
+    number: String,
+    segments: Vec<(char, String)>,
+}
+
+impl Symbol {
+    fn parse(reference: &str) -> Symbol {
+        let mut number = String::new();
+        let mut segments: Vec<(char, String)> = Vec::new();
+        for c in reference.chars() {
+            if matches!(c, '-' | '/') {
+                // `36/2024/...`: a year right after the number belongs to it.
+                let year_next = segments.is_empty() && c == '/' && !number.contains('/');
+                if year_next {
+                    number.push(c);
+                    continue;
+                }
+                segments.push((c, String::new()));
+            } else if let Some((_, seg)) = segments.last_mut() {
+                seg.push(c);
+            } else {
+                number.push(c);
+            }
+        }
+        // `42/BC...` pushed `/` into the number: a non-year after it is a segment.
+        if let Some((n, after)) = number.split_once('/')
+            && !(after.len() == 4 && after.chars().all(|c| c.is_ascii_digit()))
+        {
+            let (n, after) = (n.to_string(), after.to_string());
+            segments.insert(0, ('/', after));
+            number = n;
+        }
+        Symbol { number, segments }
+    }
+
+    fn render(&self) -> String {
+        let mut s = self.number.clone();
+        for (sep, seg) in &self.segments {
+            s.push(*sep);
+            s.push_str(seg);
+        }
+        s
+    }
+}
+
+/// Letters a symbol can hold: A–Z and Đ (any case), digits.
+fn symbol_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, 'Đ' | 'đ')
+}
+
+/// Letters Tesseract's Latin models emit that no Vietnamese symbol holds (`BCŒ` for `BC`).
+fn ocr_junk_letter(c: char) -> bool {
+    matches!(
+        c,
+        'Œ' | 'œ' | 'Æ' | 'æ' | 'Ø' | 'ø' | 'ß' | 'Þ' | 'þ' | 'Ł' | 'ł'
+    )
+}
+
+/// `seg` with one of two equal neighbouring letters dropped, for each such pair: OCR's LSTM
+/// sometimes emits a letter twice (`QĐĐ`, `BTGDVTTU`).
+fn undoubled(seg: &str) -> Vec<String> {
+    let chars: Vec<char> = seg.chars().collect();
+    (1..chars.len())
+        .filter(|&i| chars[i] == chars[i - 1] && chars[i].is_alphabetic())
+        .map(|i| {
+            let mut c = chars.clone();
+            c.remove(i);
+            c.into_iter().collect()
+        })
+        .collect()
+}
+
+/// Undoes OCR slips inside symbols with what the document itself prints elsewhere:
+/// lookalike and stray letters (`QĐÐ`, `BCŒ`), a doubled letter in a type code (`QĐĐ`) or in an
+/// agency code the document's own number or two other citations print (`BTGDVTTU` for
+/// `BTGDVTU`; a code merely one letter off is left alone: `SDTTG` and `BDTTG` are both real), or
+/// such a code cut at a line end (`BTGDV` + `TU`), and a garbled type code
+/// where the same number and agency are cited elsewhere with a known one (`89-Cu/TU`).
+fn reconcile(found: &mut [RefMatch], own: Option<&str>, text: &str) {
+    let mut symbols: Vec<Symbol> = found.iter().map(|r| Symbol::parse(&r.reference)).collect();
+    let is_code = |r: &RefMatch, seg: &str| r.code.as_deref() == Some(seg);
+    for (r, sym) in found.iter_mut().zip(symbols.iter_mut()) {
+        for (_, seg) in sym.segments.iter_mut() {
+            let was_code = is_code(r, seg);
+            let cleaned: String = seg
+                .chars()
+                .map(|c| if c == 'Ð' { 'Đ' } else { c })
+                .filter(|c| c.is_alphanumeric() && !ocr_junk_letter(*c))
+                .collect();
+            let mut fixed = if cleaned.is_empty() {
+                seg.clone()
+            } else {
+                cleaned
+            };
+            if codes::canon_code(&fixed).is_none()
+                && was_code
+                && let Some(single) = undoubled(&fixed)
+                    .into_iter()
+                    .find(|s| codes::canon_code(s).is_some())
+            {
+                fixed = single;
+            }
+            if was_code {
+                r.code = Some(fixed.clone());
+            }
+            *seg = fixed;
+        }
+    }
+    // Agency codes the document vouches for: its own number's, and any printed twice.
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (r, sym) in found.iter().zip(&symbols) {
+        for (_, seg) in &sym.segments {
+            if !is_code(r, seg) {
+                *seen.entry(seg.clone()).or_default() += 1;
+            }
+        }
+    }
+    let mut trusted: Vec<String> = seen
+        .into_iter()
+        .filter(|(_, n)| *n >= 2)
+        .map(|(s, _)| s)
+        .collect();
+    if let Some(own) = own {
+        trusted.extend(Symbol::parse(own).segments.into_iter().map(|(_, s)| s));
+    }
+    trusted.retain(|t| t.chars().count() >= 2 && t.chars().all(symbol_char));
+    for (r, sym) in found.iter_mut().zip(symbols.iter_mut()) {
+        let last = sym.segments.len().saturating_sub(1);
+        for (k, (_, seg)) in sym.segments.iter_mut().enumerate() {
+            if is_code(r, seg) || trusted.contains(seg) || seg.chars().count() < 3 {
+                continue;
+            }
+            if let Some(t) = undoubled(seg).into_iter().find(|s| trusted.contains(s)) {
+                *seg = t;
+                continue;
+            }
+            // Cut at a line end: the rest of the code starts the next word.
+            if k == last
+                && let Some(after) = text.get(r.end..)
+            {
+                let next = after.trim_start();
+                let word: String = next.chars().take_while(|c| symbol_char(*c)).collect();
+                let gap = &after[..after.len() - next.len()];
+                if !word.is_empty()
+                    && gap.chars().count() <= 2
+                    && let Some(t) = trusted.iter().find(|t| **t == format!("{seg}{word}"))
+                {
+                    r.end += gap.len() + word.len();
+                    *seg = t.clone();
+                }
+            }
+        }
+    }
+    // A type code still unknown takes the code of the same number and agency cited elsewhere.
+    let known: Vec<(String, Vec<String>, String)> = found
+        .iter()
+        .zip(&symbols)
+        .filter_map(|(r, sym)| {
+            let code = r
+                .code
+                .as_deref()
+                .filter(|c| codes::canon_code(c).is_some())?;
+            let rest = sym
+                .segments
+                .iter()
+                .map(|(_, s)| s.clone())
+                .filter(|s| s != code)
+                .collect();
+            Some((sym.number.clone(), rest, code.to_string()))
+        })
+        .collect();
+    for (r, sym) in found.iter_mut().zip(symbols.iter_mut()) {
+        let Some(code) = r.code.clone().filter(|c| codes::canon_code(c).is_none()) else {
+            continue;
+        };
+        let rest: Vec<String> = sym
+            .segments
+            .iter()
+            .map(|(_, s)| s.clone())
+            .filter(|s| *s != code)
+            .collect();
+        if let Some((_, _, good)) = known
+            .iter()
+            .find(|(n, k, _)| *n == sym.number && *k == rest)
+        {
+            for (_, seg) in sym.segments.iter_mut() {
+                if *seg == code {
+                    *seg = good.clone();
+                }
+            }
+            r.code = Some(good.clone());
+        }
+    }
+    for (r, sym) in found.iter_mut().zip(&symbols) {
+        r.reference = sym.render();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ocr_slips_in_symbols_are_undone_from_the_document_itself() {
+        let text = "Báo cáo số 143-BCŒ/BTGDVTU ngày 16/10/2025; Quyết định số 55-QĐÐ/TU ngày \
+                    07/11/2025; Hướng dẫn số 14-HD/BTGDVTTU ngày 12/6/2025; Hướng dẫn số 14-HD/BTGDV\nTU \
+                    ngày 12/6/2025; Chương trình số 89-CTr/TU; Chương trình số 89-Cu/TU.";
+        let r: Vec<String> = refs_own(text, Some("42-BC/BTGDVTU"))
+            .into_iter()
+            .map(|r| r.reference)
+            .collect();
+        assert_eq!(
+            r,
+            vec!["143-BC/BTGDVTU", "55-QĐ/TU", "14-HD/BTGDVTU", "89-CTr/TU"]
+        );
+        // A code the document never vouches for is left as printed.
+        let r = refs("Công văn số 12/SGDĐT-VP ngày 01/02/2025.");
+        assert_eq!(r[0].reference, "12/SGDĐT-VP");
+    }
+
+    fn refs_own(text: &str, own: Option<&str>) -> Vec<Reference> {
+        extract_refs(text, own, false, Some(2025), Some(true))
+            .into_iter()
+            .map(|(r, _, _)| r)
+            .collect()
+    }
 
     fn refs(text: &str) -> Vec<Reference> {
         extract_refs(text, None, false, Some(2025), Some(true))
