@@ -34,7 +34,7 @@
 
 mod candidates;
 pub mod channel;
-pub mod cli;
+pub mod command;
 mod input;
 mod lattice;
 mod load;

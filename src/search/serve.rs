@@ -23,7 +23,7 @@
 //! ```
 
 use super::diff::{Piece, word_diff};
-use super::query::{DocInfo, FacetCount, Request, Response, Searcher, default_index};
+use super::query::{DocInfo, FacetCount, Request, Response, Searcher};
 use super::record::Record;
 use super::{Error, MAX_QUERY_BYTES};
 use axum::Router;
@@ -88,53 +88,6 @@ pub async fn serve(searcher: Searcher, addr: SocketAddr) -> super::Result<()> {
         })
         .await
         .map_err(|e| Error::Serve(e.to_string()))
-}
-
-/// Arguments of `sohoa serve`.
-#[derive(Debug, clap::Args)]
-pub struct ServeArgs {
-    /// Index folder [default: $SOHOA_INDEX, else out/.index].
-    #[arg(long, value_name = "IDX")]
-    pub index: Option<PathBuf>,
-    /// Address to listen on (port 0: any free port).
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    pub addr: SocketAddr,
-}
-
-/// Runs `sohoa serve`; returns the exit status (2 when it cannot start).
-pub fn run(args: ServeArgs) -> u8 {
-    let index = args.index.clone().unwrap_or_else(default_index);
-    let searcher = match Searcher::open(&index) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("sohoa serve: {e}");
-            return 2;
-        }
-    };
-    if !args.addr.ip().is_loopback() {
-        eprintln!(
-            "sohoa serve: warning: listening on {}, reachable from other machines",
-            args.addr
-        );
-    }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("sohoa serve: {e}");
-            return 2;
-        }
-    };
-    match runtime.block_on(serve(searcher, args.addr)) {
-        Ok(()) => 0,
-        Err(e) => {
-            eprintln!("sohoa serve: {e}");
-            2
-        }
-    }
 }
 
 /// A 4xx/5xx answer with a short HTML page.
