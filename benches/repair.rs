@@ -78,7 +78,7 @@ fn bench(c: &mut Criterion) {
     group.finish();
 
     c.bench_function("model load", |b| {
-        b.iter(|| Repairer::load(black_box(&dir)).map(|r| r.params.beam))
+        b.iter(|| Repairer::load(black_box(&dir)).map(|r| r.params.lattice.beam))
     });
 }
 

@@ -1,19 +1,13 @@
 //! The `sohoa` command line: argument parsing and dispatch to the stage modules.
 //!
-//! Each subcommand's arguments and work live in its stage module; this file only wires them up
-//! and turns results into exit statuses (documented in the README).
+//! Each subcommand's arguments and work live in its stage's `command` module, with an entry
+//! function named after it that returns the exit status (documented in the README); what they
+//! share (exit statuses, [`crate::command::ScanArgs`]) is in [`crate::command`], below them
+//! all. This file only parses and dispatches.
 
+use crate::command::{EXIT_OK, EXIT_USAGE};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
-
-/// Exit status: every input was processed.
-pub const EXIT_OK: u8 = 0;
-/// Exit status: some inputs failed (each was reported on stderr); the others were processed.
-pub const EXIT_SOME_FAILED: u8 = 1;
-/// Exit status: bad command-line arguments.
-pub const EXIT_USAGE: u8 = 2;
-/// Exit status: the command as a whole could not run (missing model, engine or library).
-pub const EXIT_FATAL: u8 = 3;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -36,46 +30,20 @@ enum Command {
     #[cfg(feature = "ocr")]
     Run(crate::pipeline::command::RunArgs),
     /// Build, inspect and adapt the language model.
-    Lm(crate::lm::cli::LmArgs),
+    Lm(crate::lm::command::LmArgs),
     /// Restore diacritics and undo OCR confusions in text.
-    Restore(crate::repair::cli::RestoreArgs),
+    Restore(crate::repair::command::RestoreArgs),
     /// Extract metadata (number, type, issuer, date, title, signers, references, ...) as JSON.
-    Extract(crate::extract::cli::ExtractArgs),
+    Extract(crate::extract::command::ExtractArgs),
     /// Index a `sohoa run` output folder for search (incremental).
     #[cfg(feature = "search")]
-    Index(crate::search::index::IndexArgs),
+    Index(crate::search::command::IndexArgs),
     /// Search the index: words with or without diacritics, "phrases", filters.
     #[cfg(feature = "search")]
-    Search(crate::search::query::SearchArgs),
+    Search(crate::search::command::SearchArgs),
     /// Serve a local web UI over the index (http://127.0.0.1:8080/).
     #[cfg(feature = "search")]
-    Serve(crate::search::serve::ServeArgs),
-}
-
-/// How scans and PDFs are read: the options `ocr`, `run` and `extract` share.
-///
-/// ```
-/// use clap::Parser;
-/// #[derive(Parser)]
-/// struct Demo {
-///     #[command(flatten)]
-///     scan: sohoa::cli::ScanArgs,
-/// }
-/// let d = Demo::parse_from(["demo", "--lang", "vie+eng", "--force-ocr"]);
-/// assert_eq!(d.scan.lang, "vie+eng");
-/// assert!(d.scan.force_ocr && d.scan.password.is_none());
-/// ```
-#[derive(clap::Args, Debug, Clone)]
-pub struct ScanArgs {
-    /// Tesseract language(s), e.g. `vie` or `vie+eng`.
-    #[arg(long, default_value = "vie")]
-    pub lang: String,
-    /// OCR PDF pages even when they have a text layer.
-    #[arg(long)]
-    pub force_ocr: bool,
-    /// Password of an encrypted PDF.
-    #[arg(long)]
-    pub password: Option<String>,
+    Serve(crate::search::command::ServeArgs),
 }
 
 /// Parses the process arguments, runs the subcommand and returns the exit status.
@@ -96,37 +64,18 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         #[cfg(feature = "ocr")]
-        Command::Ocr(args) => exit_status(crate::ocr::command::run(&args)),
+        Command::Ocr(args) => crate::ocr::command::ocr(args),
         #[cfg(feature = "ocr")]
-        Command::Run(args) => crate::pipeline::command::run_command(&args),
-        Command::Lm(args) => exit_status(args.run().map(|()| true)),
-        Command::Restore(args) => args.run(),
-        Command::Extract(args) => match crate::extract::cli::run(&args) {
-            Ok(code) => ExitCode::from(code),
-            Err(err) => {
-                eprintln!("sohoa: {err:#}");
-                ExitCode::from(EXIT_SOME_FAILED)
-            }
-        },
+        Command::Run(args) => crate::pipeline::command::run(args),
+        Command::Lm(args) => crate::lm::command::lm(args),
+        Command::Restore(args) => crate::repair::command::restore(args),
+        Command::Extract(args) => crate::extract::command::extract(args),
         #[cfg(feature = "search")]
-        Command::Index(args) => ExitCode::from(crate::search::index::run(args)),
+        Command::Index(args) => crate::search::command::index(args),
         #[cfg(feature = "search")]
-        Command::Search(args) => ExitCode::from(crate::search::query::run(args)),
+        Command::Search(args) => crate::search::command::search(args),
         #[cfg(feature = "search")]
-        Command::Serve(args) => ExitCode::from(crate::search::serve::run(args)),
-    }
-}
-
-/// Maps a command's outcome to the documented exit status: `Ok(true)` all done, `Ok(false)`
-/// some inputs failed (already reported), `Err` the command could not run.
-fn exit_status(outcome: anyhow::Result<bool>) -> ExitCode {
-    match outcome {
-        Ok(true) => ExitCode::from(EXIT_OK),
-        Ok(false) => ExitCode::from(EXIT_SOME_FAILED),
-        Err(err) => {
-            eprintln!("sohoa: {err:#}");
-            ExitCode::from(EXIT_FATAL)
-        }
+        Command::Serve(args) => crate::search::command::serve(args),
     }
 }
 

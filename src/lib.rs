@@ -13,12 +13,14 @@
 //! | `extract` | document number, type, issuer, date, title, signers, references, targets |
 //! | `pipeline` | batch folders in parallel, resumable, nothing lost |
 //! | `search` | a tantivy index with exact and diacritic-folded fields, and a local web UI |
-//! | `cli` | the `sohoa` command line |
+//! | `command` | what the subcommands share: exit statuses, shared arguments |
+//! | `cli` | the `sohoa` command line: parsing and dispatch to each stage's `command` module |
 //!
 //! The `ocr` feature (libtesseract, libpdfium) and the `search` feature (tantivy, axum) are on by
 //! default; without them the text stages (viet, lm, repair, extract) build with pure Rust only.
 
 pub mod cli;
+pub mod command;
 pub mod extract;
 #[cfg(feature = "ocr")]
 pub mod ingest;

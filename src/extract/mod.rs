@@ -29,9 +29,9 @@
 //! assert!(x.evidence.0.contains_key("reference"));
 //! ```
 
-pub mod cli;
 mod closing;
 mod codes;
+pub mod command;
 mod dates;
 pub mod export;
 mod header;

@@ -10,7 +10,7 @@
 //! ```
 
 pub mod build;
-pub mod cli;
+pub mod command;
 pub mod confusions;
 pub mod model;
 pub mod syl;

@@ -21,7 +21,7 @@ pub struct OcrArgs {
     pub json: bool,
     /// How scans and PDFs are read.
     #[command(flatten)]
-    pub scan: crate::cli::ScanArgs,
+    pub scan: crate::command::ScanArgs,
     /// Give up on a page after this many seconds (the page is reported, the rest kept); 0: no limit.
     #[arg(long, default_value_t = crate::ocr::DEFAULT_PAGE_TIMEOUT.as_secs(), value_name = "SECONDS")]
     pub page_timeout: u64,
@@ -45,8 +45,13 @@ struct PageResult<'a> {
     error: Option<String>,
 }
 
-/// Runs `sohoa ocr`; returns true when every file and page was read.
-pub fn run(args: &OcrArgs) -> anyhow::Result<bool> {
+/// Runs `sohoa ocr` and returns the documented exit status.
+pub fn ocr(args: OcrArgs) -> std::process::ExitCode {
+    crate::command::exit_status(ocr_files(&args))
+}
+
+/// Prints the text of the files; returns true when every file and page was read.
+fn ocr_files(args: &OcrArgs) -> anyhow::Result<bool> {
     let options = OcrOptions {
         lang: args.scan.lang.clone(),
         datapath: None,

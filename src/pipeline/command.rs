@@ -1,7 +1,7 @@
 //! `sohoa run`: the batch command for archive staff.
 
 use super::progress::ProgressMode;
-use super::run::{RunOptions, RunReport, run};
+use super::run::{RunOptions, RunReport, run as run_batch};
 use crate::ingest::Limits;
 use crate::ocr::OcrOptions;
 use crate::repair::Repairer;
@@ -33,7 +33,7 @@ pub struct RunArgs {
     pub pdf: bool,
     /// How scans and PDFs are read.
     #[command(flatten)]
-    pub scan: crate::cli::ScanArgs,
+    pub scan: crate::command::ScanArgs,
     /// Give up on a page after this many seconds (the page is reported, the rest kept); 0: no limit.
     #[arg(long, default_value_t = crate::ocr::DEFAULT_PAGE_TIMEOUT.as_secs(), value_name = "SECONDS")]
     pub page_timeout: u64,
@@ -85,7 +85,7 @@ fn summary(report: &RunReport, out: &std::path::Path) -> String {
 }
 
 /// Runs `sohoa run` and returns the documented exit status.
-pub fn run_command(args: &RunArgs) -> ExitCode {
+pub fn run(args: RunArgs) -> ExitCode {
     let (repairer, model) = if args.no_repair {
         (None, "none".to_string())
     } else {
@@ -101,7 +101,7 @@ pub fn run_command(args: &RunArgs) -> ExitCode {
             Ok(r) => (Some(r), fingerprint),
             Err(err) => {
                 eprintln!("sohoa: {err}");
-                return ExitCode::from(crate::cli::EXIT_FATAL);
+                return ExitCode::from(crate::command::EXIT_FATAL);
             }
         }
     };
@@ -113,7 +113,7 @@ pub fn run_command(args: &RunArgs) -> ExitCode {
     };
     if let Err(err) = crate::ocr::check(&ocr) {
         eprintln!("sohoa: {err}");
-        return ExitCode::from(crate::cli::EXIT_FATAL);
+        return ExitCode::from(crate::command::EXIT_FATAL);
     }
     let interrupted = Arc::new(AtomicBool::new(false));
     {
@@ -136,7 +136,7 @@ pub fn run_command(args: &RunArgs) -> ExitCode {
         },
     };
     loop {
-        let report = match run(
+        let report = match run_batch(
             &args.inputs,
             &options,
             repairer.as_ref(),
@@ -146,7 +146,7 @@ pub fn run_command(args: &RunArgs) -> ExitCode {
             Ok(report) => report,
             Err(err) => {
                 eprintln!("sohoa: {}: {err}", args.out.display());
-                return ExitCode::from(crate::cli::EXIT_FATAL);
+                return ExitCode::from(crate::command::EXIT_FATAL);
             }
         };
         if !args.quiet || report.failed > 0 || report.pages_failed > 0 {
@@ -163,9 +163,9 @@ pub fn run_command(args: &RunArgs) -> ExitCode {
         }
         let Some(seconds) = args.watch else {
             return ExitCode::from(if report.failed > 0 || report.pages_failed > 0 {
-                crate::cli::EXIT_SOME_FAILED
+                crate::command::EXIT_SOME_FAILED
             } else {
-                crate::cli::EXIT_OK
+                crate::command::EXIT_OK
             });
         };
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds.max(1));

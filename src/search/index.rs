@@ -464,31 +464,3 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     }
     hash
 }
-
-/// Arguments of `sohoa index`.
-#[derive(Debug, clap::Args)]
-pub struct IndexArgs {
-    /// The `sohoa run` output folder to index.
-    pub dir: PathBuf,
-    /// Index folder [default: DIR/.index].
-    #[arg(long, value_name = "IDX")]
-    pub index: Option<PathBuf>,
-}
-
-/// Runs `sohoa index`: prints a one-line summary and each failure; returns the exit status
-/// (0, 1 when some records failed, 2 when the index could not be made).
-pub fn run(args: IndexArgs) -> u8 {
-    match index_dir(&args.dir, args.index.as_deref()) {
-        Ok(report) => {
-            for (path, reason) in &report.failed {
-                eprintln!("sohoa index: {}: {reason}", path.display());
-            }
-            println!("{report}");
-            u8::from(!report.failed.is_empty())
-        }
-        Err(e) => {
-            eprintln!("sohoa index: {e}");
-            2
-        }
-    }
-}

@@ -23,6 +23,7 @@
 //! # Ok::<(), sohoa::search::Error>(())
 //! ```
 
+pub mod command;
 pub mod diff;
 pub mod index;
 pub mod query;

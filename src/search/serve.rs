@@ -23,7 +23,7 @@
 //! ```
 
 use super::diff::{Piece, word_diff};
-use super::query::{DocInfo, FacetCount, Request, Response, Searcher, default_index};
+use super::query::{DocInfo, FacetCount, Request, Response, Searcher};
 use super::record::Record;
 use super::{Error, MAX_QUERY_BYTES};
 use axum::Router;
@@ -31,6 +31,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response as HttpResponse};
 use axum::routing::get;
+use maud::{DOCTYPE, Markup, html};
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
@@ -90,69 +91,20 @@ pub async fn serve(searcher: Searcher, addr: SocketAddr) -> super::Result<()> {
         .map_err(|e| Error::Serve(e.to_string()))
 }
 
-/// Arguments of `sohoa serve`.
-#[derive(Debug, clap::Args)]
-pub struct ServeArgs {
-    /// Index folder [default: $SOHOA_INDEX, else out/.index].
-    #[arg(long, value_name = "IDX")]
-    pub index: Option<PathBuf>,
-    /// Address to listen on (port 0: any free port).
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    pub addr: SocketAddr,
-}
-
-/// Runs `sohoa serve`; returns the exit status (2 when it cannot start).
-pub fn run(args: ServeArgs) -> u8 {
-    let index = args.index.clone().unwrap_or_else(default_index);
-    let searcher = match Searcher::open(&index) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("sohoa serve: {e}");
-            return 2;
-        }
-    };
-    if !args.addr.ip().is_loopback() {
-        eprintln!(
-            "sohoa serve: warning: listening on {}, reachable from other machines",
-            args.addr
-        );
-    }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("sohoa serve: {e}");
-            return 2;
-        }
-    };
-    match runtime.block_on(serve(searcher, args.addr)) {
-        Ok(()) => 0,
-        Err(e) => {
-            eprintln!("sohoa serve: {e}");
-            2
-        }
-    }
-}
-
 /// A 4xx/5xx answer with a short HTML page.
 #[derive(Debug)]
 struct Fail(StatusCode, String);
 
 impl IntoResponse for Fail {
     fn into_response(self) -> HttpResponse {
-        let body = layout(
-            "Lỗi",
-            "",
-            &format!(
-                "<main class=\"error\"><h1>{}</h1><p>{}</p><p><a href=\"/\">Trang tìm kiếm</a></p></main>",
-                self.0.as_u16(),
-                esc(&self.1)
-            ),
-        );
-        html(self.0, body)
+        let body = html! {
+            main class="error" {
+                h1 { (self.0.as_u16()) }
+                p { (self.1) }
+                p { a href="/" { "Trang tìm kiếm" } }
+            }
+        };
+        html(self.0, layout("Lỗi", html! {}, body))
     }
 }
 
@@ -166,8 +118,8 @@ impl From<Error> for Fail {
 }
 
 /// An HTML response with the security headers.
-fn html(status: StatusCode, body: String) -> HttpResponse {
-    let mut response = (status, body).into_response();
+fn html(status: StatusCode, page: Markup) -> HttpResponse {
+    let mut response = (status, page.into_string()).into_response();
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
@@ -332,22 +284,6 @@ async fn not_found() -> Fail {
     Fail(StatusCode::NOT_FOUND, "Không có trang này.".to_owned())
 }
 
-/// HTML-escapes text.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Percent-encodes a query string component.
 fn enc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -385,40 +321,42 @@ fn link(params: &[(String, String)], set: &[(&str, &str)]) -> String {
 }
 
 /// The page frame: head, search form, body.
-fn layout(title: &str, form: &str, body: &str) -> String {
-    format!(
-        "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{} — sohoa</title><link rel=\"stylesheet\" href=\"/assets/style.css\"></head>\
-         <body><header class=\"top\"><a class=\"brand\" href=\"/\">sohoa</a>{form}</header>{body}</body></html>\n",
-        esc(title)
-    )
+fn layout(title: &str, form: Markup, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        "\n"
+        html lang="vi" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " — sohoa" }
+                link rel="stylesheet" href="/assets/style.css";
+            }
+            body {
+                header class="top" { a class="brand" href="/" { "sohoa" } (form) }
+                (body)
+            }
+        }
+        "\n"
+    }
 }
 
 /// The search form, keeping the active filters as hidden fields.
-fn form(params: &[(String, String)]) -> String {
-    let q = param(params, "q").unwrap_or("");
-    let mut hidden = String::new();
-    for key in ["type", "issuer", "system", "place", "year"] {
-        if let Some(v) = param(params, key) {
-            let _ = write!(
-                hidden,
-                "<input type=\"hidden\" name=\"{key}\" value=\"{}\">",
-                esc(v)
-            );
+fn form(params: &[(String, String)]) -> Markup {
+    html! {
+        form id="search" action="/" method="get" role="search" {
+            input id="q" name="q" type="search" value=(param(params, "q").unwrap_or("")) autofocus
+                placeholder="binh dan hoc vu so · \"học vụ số\" · 265-KH/TU" aria-label="Tìm";
+            label { "Từ ngày " input id="from" type="date" name="from" value=(param(params, "from").unwrap_or("")); }
+            label { "đến " input id="to" type="date" name="to" value=(param(params, "to").unwrap_or("")); }
+            @for key in ["type", "issuer", "system", "place", "year"] {
+                @if let Some(v) = param(params, key) {
+                    input type="hidden" name=(key) value=(v);
+                }
+            }
+            button id="go" type="submit" { "Tìm" }
         }
     }
-    format!(
-        "<form id=\"search\" action=\"/\" method=\"get\" role=\"search\">\
-         <input id=\"q\" name=\"q\" type=\"search\" value=\"{}\" autofocus \
-         placeholder=\"binh dan hoc vu so · &quot;học vụ số&quot; · 265-KH/TU\" aria-label=\"Tìm\">\
-         <label>Từ ngày <input id=\"from\" type=\"date\" name=\"from\" value=\"{}\"></label>\
-         <label>đến <input id=\"to\" type=\"date\" name=\"to\" value=\"{}\"></label>{hidden}\
-         <button id=\"go\" type=\"submit\">Tìm</button></form>",
-        esc(q),
-        esc(param(params, "from").unwrap_or("")),
-        esc(param(params, "to").unwrap_or(""))
-    )
 }
 
 async fn search_page(
@@ -428,76 +366,79 @@ async fn search_page(
     let params = params(raw.as_deref())?;
     let request = request(&params)?;
     let response = run_search(searcher, request.clone()).await?;
-    let mut body = String::from("<main class=\"search\"><aside id=\"facets\">");
-    for (facet, label) in FILTERS {
-        let key = if facet == "doc_type" { "type" } else { facet };
-        let active = param(&params, key);
-        let counts: &[FacetCount] = response
-            .facets
-            .get(facet)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        if counts.is_empty() && active.is_none() {
-            continue;
-        }
-        let _ = write!(
-            body,
-            "<section class=\"facet\" data-facet=\"{key}\"><h3>{label}</h3><ul>"
-        );
-        if let Some(value) = active {
-            let _ = write!(
-                body,
-                "<li class=\"active\">{} <a class=\"clear\" href=\"{}\" title=\"Bỏ lọc\">×</a></li>",
-                esc(value),
-                esc(&link(&params, &[(key, "")]))
-            );
-        } else {
-            for c in counts {
-                let _ = write!(
-                    body,
-                    "<li><a href=\"{}\">{}</a> <span class=\"count\">{}</span></li>",
-                    esc(&link(&params, &[(key, &c.value)])),
-                    esc(&label_of(facet, &c.value)),
-                    c.count
-                );
+    let shown = request.offset + response.hits.len();
+    let body = html! {
+        main class="search" {
+            aside id="facets" {
+                @for (facet, label) in FILTERS {
+                    (facet_html(&params, &response, facet, label))
+                }
+            }
+            section id="results" {
+                p class="summary" id="summary" { (response.total) " văn bản" }
+                ol class="hits" start=(request.offset + 1) {
+                    @for hit in &response.hits {
+                        (hit_html(&hit.doc, &hit.snippet.marked("\u{1}", "\u{2}")))
+                    }
+                }
+                @if request.offset > 0 || shown < response.total {
+                    nav class="pages" {
+                        @if request.offset > 0 {
+                            @let prev = request.offset.saturating_sub(request.limit).to_string();
+                            a href=(link(&params, &[("offset", &prev)])) { "← Trước" }
+                            " "
+                        }
+                        @if shown < response.total {
+                            a href=(link(&params, &[("offset", &shown.to_string())])) { "Sau →" }
+                        }
+                    }
+                }
             }
         }
-        body.push_str("</ul></section>");
-    }
-    body.push_str("</aside><section id=\"results\">");
-    let _ = write!(
-        body,
-        "<p class=\"summary\" id=\"summary\">{} văn bản</p><ol class=\"hits\" start=\"{}\">",
-        response.total,
-        request.offset + 1
-    );
-    for hit in &response.hits {
-        body.push_str(&hit_html(&hit.doc, &hit.snippet.marked("\u{1}", "\u{2}")));
-    }
-    body.push_str("</ol>");
-    let shown = request.offset + response.hits.len();
-    if request.offset > 0 || shown < response.total {
-        body.push_str("<nav class=\"pages\">");
-        if request.offset > 0 {
-            let prev = request.offset.saturating_sub(request.limit).to_string();
-            let _ = write!(
-                body,
-                "<a href=\"{}\">← Trước</a> ",
-                esc(&link(&params, &[("offset", &prev)]))
-            );
-        }
-        if shown < response.total {
-            let _ = write!(
-                body,
-                "<a href=\"{}\">Sau →</a>",
-                esc(&link(&params, &[("offset", &shown.to_string())]))
-            );
-        }
-        body.push_str("</nav>");
-    }
-    body.push_str("</section></main>");
+    };
     let title = param(&params, "q").unwrap_or("Tìm kiếm");
-    Ok(html(StatusCode::OK, layout(title, &form(&params), &body)))
+    Ok(html(StatusCode::OK, layout(title, form(&params), body)))
+}
+
+/// One filter of the search page: its active value with a link that clears it, or its values
+/// with counts; nothing when it has neither.
+fn facet_html(
+    params: &[(String, String)],
+    response: &Response,
+    facet: &str,
+    label: &str,
+) -> Markup {
+    let key = if facet == "doc_type" { "type" } else { facet };
+    let active = param(params, key);
+    let counts: &[FacetCount] = response
+        .facets
+        .get(facet)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    if counts.is_empty() && active.is_none() {
+        return html! {};
+    }
+    html! {
+        section class="facet" data-facet=(key) {
+            h3 { (label) }
+            ul {
+                @if let Some(value) = active {
+                    li class="active" {
+                        (value) " "
+                        a class="clear" href=(link(params, &[(key, "")])) title="Bỏ lọc" { "×" }
+                    }
+                } @else {
+                    @for c in counts {
+                        li {
+                            a href=(link(params, &[(key, &c.value)])) { (label_of(facet, &c.value)) }
+                            " "
+                            span class="count" { (c.count) }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A facet value as shown.
@@ -509,38 +450,53 @@ fn label_of(facet: &str, value: &str) -> String {
     }
 }
 
+/// Text with highlights between `\u{1}` and `\u{2}` as `<mark>`s.
+fn marked_html(marked: &str) -> Markup {
+    html! {
+        @for (i, part) in marked.split('\u{1}').enumerate() {
+            @if i == 0 {
+                (part)
+            } @else {
+                @let (inner, rest) = part.split_once('\u{2}').unwrap_or((part, ""));
+                mark { (inner) }
+                (rest)
+            }
+        }
+    }
+}
+
 /// One result; `marked` has highlights between `\u{1}` and `\u{2}`.
-fn hit_html(d: &DocInfo, marked: &str) -> String {
-    let snippet = esc(marked)
-        .replace('\u{1}', "<mark>")
-        .replace('\u{2}', "</mark>");
+fn hit_html(d: &DocInfo, marked: &str) -> Markup {
     let heading = match (&d.doc_type, &d.title) {
         (Some(t), Some(title)) => format!("{t}: {title}"),
         (Some(t), None) => t.clone(),
         (None, Some(title)) => title.clone(),
         (None, None) => d.path.clone(),
     };
-    let meta: Vec<String> = [
+    let meta: Vec<Markup> = [
         d.reference
             .as_deref()
-            .map(|r| format!("<span class=\"ref\">{}</span>", esc(r))),
-        d.issued_date
-            .as_deref()
-            .map(|r| format!("<time>{}</time>", esc(r))),
+            .map(|r| html! { span class="ref" { (r) } }),
+        d.issued_date.as_deref().map(|r| html! { time { (r) } }),
         d.issuer
             .as_deref()
-            .map(|r| format!("<span class=\"issuer\">{}</span>", esc(r))),
+            .map(|r| html! { span class="issuer" { (r) } }),
     ]
     .into_iter()
     .flatten()
     .collect();
-    format!(
-        "<li class=\"hit\"><a class=\"title\" href=\"/doc?path={}\">{}</a>\
-         <div class=\"meta\">{}</div><p class=\"snippet\">…{snippet}…</p></li>",
-        enc(&d.path),
-        esc(&heading),
-        meta.join(" · ")
-    )
+    html! {
+        li class="hit" {
+            a class="title" href={ "/doc?path=" (enc(&d.path)) } { (heading) }
+            div class="meta" {
+                @for (i, m) in meta.iter().enumerate() {
+                    @if i > 0 { " · " }
+                    (m)
+                }
+            }
+            p class="snippet" { "…" (marked_html(marked)) "…" }
+        }
+    }
 }
 
 /// Resolves `rel` inside `root`: canonicalised and prefix-checked; `None` if it is outside,
@@ -622,50 +578,49 @@ const META_LABELS: [(&str, &str); 15] = [
 
 /// A metadata field as HTML: the known shapes of the gold schema read naturally, anything
 /// else generically.
-fn field_html(key: &str, v: &Value) -> String {
-    let s = |k: &str| v.get(k).and_then(Value::as_str).map(esc);
+fn field_html(key: &str, v: &Value) -> Markup {
+    let s = |k: &str| v.get(k).and_then(Value::as_str);
     match key {
         "system" => v
             .as_str()
-            .map_or_else(|| value_html(v), |s| esc(&label_of("system", s))),
+            .map_or_else(|| value_html(v), |s| html! { (label_of("system", s)) }),
         "doc_type" if v.is_object() => match (s("name"), s("code")) {
-            (Some(name), Some(code)) => format!("{name} ({code})"),
-            (Some(name), None) => name,
+            (Some(name), Some(code)) => html! { (name) " (" (code) ")" },
+            (Some(name), None) => html! { (name) },
             _ => value_html(v),
         },
         "issuer" if v.is_object() => match (s("name"), s("parent")) {
             (Some(name), Some(parent)) => {
-                format!("{name}<br><span class=\"k\">thuộc</span> {parent}")
+                html! { (name) br; span class="k" { "thuộc" } " " (parent) }
             }
-            (Some(name), None) => name,
+            (Some(name), None) => html! { (name) },
             _ => value_html(v),
         },
         "reporting_period" if v.is_object() => {
             let n = |k: &str| v.get(k).and_then(Value::as_u64);
-            let mut out = String::new();
-            if let Some(week) = n("week") {
-                let _ = write!(out, "Tuần {week} ");
+            let (week, year) = (n("week"), n("year"));
+            let range = s("from").zip(s("to"));
+            if week.is_none() && year.is_none() && range.is_none() {
+                return value_html(v);
             }
-            if let Some(year) = n("year") {
-                let _ = write!(out, "năm {year} ");
+            html! {
+                @if let Some(week) = week { "Tuần " (week) " " }
+                @if let Some(year) = year { "năm " (year) " " }
+                @if let Some((from, to)) = range { "(" (from) " → " (to) ")" }
             }
-            if let (Some(from), Some(to)) = (s("from"), s("to")) {
-                let _ = write!(out, "({from} → {to})");
-            }
-            if out.is_empty() { value_html(v) } else { out }
         }
         _ => value_html(v),
     }
 }
 
 /// A JSON value as HTML.
-fn value_html(v: &Value) -> String {
+fn value_html(v: &Value) -> Markup {
     match v {
-        Value::Null => "<span class=\"none\">—</span>".to_owned(),
-        Value::String(s) => esc(s),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::Array(items) if items.is_empty() => "<span class=\"none\">—</span>".to_owned(),
+        Value::Null => html! { span class="none" { "—" } },
+        Value::String(s) => html! { (s) },
+        Value::Bool(b) => html! { (b) },
+        Value::Number(n) => html! { (n) },
+        Value::Array(items) if items.is_empty() => html! { span class="none" { "—" } },
         Value::Array(items) if items.iter().all(Value::is_object) => {
             let mut keys: Vec<&str> = Vec::new();
             for item in items {
@@ -677,41 +632,28 @@ fn value_html(v: &Value) -> String {
                     }
                 }
             }
-            let mut out = String::from("<table class=\"sub\"><tr>");
-            for k in &keys {
-                let _ = write!(out, "<th>{}</th>", esc(k));
-            }
-            out.push_str("</tr>");
-            for item in items {
-                out.push_str("<tr>");
-                for k in &keys {
-                    let _ = write!(
-                        out,
-                        "<td>{}</td>",
-                        value_html(item.get(*k).unwrap_or(&Value::Null))
-                    );
+            html! {
+                table class="sub" {
+                    tr { @for k in &keys { th { (k) } } }
+                    @for item in items {
+                        tr {
+                            @for k in &keys {
+                                td { (value_html(item.get(*k).unwrap_or(&Value::Null))) }
+                            }
+                        }
+                    }
                 }
-                out.push_str("</tr>");
             }
-            out.push_str("</table>");
-            out
         }
-        Value::Array(items) => {
-            let mut out = String::from("<ul>");
-            for item in items {
-                let _ = write!(out, "<li>{}</li>", value_html(item));
+        Value::Array(items) => html! {
+            ul { @for item in items { li { (value_html(item)) } } }
+        },
+        Value::Object(o) => html! {
+            @for (i, (k, v)) in o.iter().filter(|(_, v)| !v.is_null()).enumerate() {
+                @if i > 0 { "; " }
+                span class="k" { (k) } " " (value_html(v))
             }
-            out.push_str("</ul>");
-            out
-        }
-        Value::Object(o) => {
-            let parts: Vec<String> = o
-                .iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| format!("<span class=\"k\">{}</span> {}", esc(k), value_html(v)))
-                .collect();
-            parts.join("; ")
-        }
+        },
     }
 }
 
@@ -747,30 +689,28 @@ fn scans(root: &Path, rel: &str) -> Vec<String> {
     out
 }
 
-/// Renders diff pieces; changed words get `class`.
-fn pieces_html(pieces: &[Piece], class: &str) -> String {
-    let mut out = String::new();
+/// Renders diff pieces, words separated by a space within a line; changed words get `class`.
+fn pieces_html(pieces: &[Piece], class: &str) -> Markup {
     let mut line_start = true;
-    for p in pieces {
-        match p {
-            Piece::Newline => {
-                out.push('\n');
-                line_start = true;
-            }
-            Piece::Same(w) | Piece::Changed(w) => {
-                if !line_start {
-                    out.push(' ');
-                }
-                line_start = false;
-                if matches!(p, Piece::Changed(_)) {
-                    let _ = write!(out, "<span class=\"{class}\">{}</span>", esc(w));
-                } else {
-                    out.push_str(&esc(w));
-                }
+    let spaced: Vec<(bool, &Piece)> = pieces
+        .iter()
+        .map(|p| {
+            let newline = matches!(p, Piece::Newline);
+            let space = !newline && !line_start;
+            line_start = newline;
+            (space, p)
+        })
+        .collect();
+    html! {
+        @for (space, p) in spaced {
+            @if space { " " }
+            @match p {
+                Piece::Newline => { "\n" }
+                Piece::Changed(w) => { span class=(class) { (w) } }
+                Piece::Same(w) => { (w) }
             }
         }
     }
-    out
 }
 
 async fn doc_page(
@@ -809,82 +749,27 @@ async fn doc_page(
     } else {
         heading
     };
-    let mut body = format!(
-        "<main class=\"doc\"><h1 id=\"doc-heading\">{}</h1>",
-        esc(&heading)
-    );
-    if let Some(title) = &info.title {
-        let _ = write!(body, "<p class=\"doc-title\">{}</p>", esc(title));
-    }
-    body.push_str("<div class=\"doc-top\"><table id=\"metadata\" class=\"metadata\">");
     let metadata = record.as_ref().map(|r| &r.metadata);
-    for (key, label) in META_LABELS {
-        let value = metadata.and_then(|m| m.get(key)).cloned().or_else(|| {
-            // Without the record, what the index stored.
-            let s = match key {
-                "reference" => info.reference.clone(),
-                "issued_date" => info.issued_date.clone(),
-                "issuer" => info.issuer.clone(),
-                "doc_type" => info.doc_type.clone(),
-                "title" => info.title.clone(),
-                "place" => info.place.clone(),
-                "system" => info.system.clone(),
-                _ => None,
-            };
-            s.map(Value::String)
-        });
-        if let Some(value) = value {
-            let _ = write!(
-                body,
-                "<tr data-key=\"{key}\"><th>{label}</th><td>{}</td></tr>",
-                field_html(key, &value)
-            );
-        }
-    }
-    let _ = write!(
-        body,
-        "<tr data-key=\"record\"><th>Bản ghi</th><td>{}</td></tr>",
-        esc(&rel)
-    );
-    if let Some(source) = &info.source {
-        let _ = write!(
-            body,
-            "<tr data-key=\"source\"><th>Tệp gốc</th><td>{}</td></tr>",
-            esc(source)
-        );
-    }
-    body.push_str("</table><section id=\"scan\" class=\"scan\"><h2>Bản quét</h2>");
-    if scans.is_empty() {
-        body.push_str("<p class=\"none\">Không có bản quét trong thư mục kết quả.</p>");
-    }
-    for scan in &scans {
-        let url = format!("/file?path={}", enc(scan));
-        let name = scan.rsplit('/').next().unwrap_or(scan);
-        match content_type(Path::new(scan)) {
-            Some("application/pdf") => {
-                let _ = write!(
-                    body,
-                    "<iframe class=\"pdf\" src=\"{0}\" title=\"{1}\"></iframe>\
-                     <p><a href=\"{0}\">{1}</a></p>",
-                    esc(&url),
-                    esc(name)
-                );
-            }
-            Some("image/png" | "image/jpeg") => {
-                let _ = write!(
-                    body,
-                    "<a href=\"{0}\"><img src=\"{0}\" alt=\"{1}\" loading=\"lazy\"></a>",
-                    esc(&url),
-                    esc(name)
-                );
-            }
-            _ => {
-                let _ = write!(body, "<p><a href=\"{}\">{}</a></p>", esc(&url), esc(name));
-            }
-        }
-    }
-    body.push_str("</section></div><section id=\"text\"><h2>Văn bản</h2>\
-        <p class=\"legend\"><span class=\"fixed\">từ đã sửa</span> · <span class=\"ocr\">từ OCR gốc đã thay</span></p>");
+    let rows: Vec<(&str, &str, Value)> = META_LABELS
+        .into_iter()
+        .filter_map(|(key, label)| {
+            let value = metadata.and_then(|m| m.get(key)).cloned().or_else(|| {
+                // Without the record, what the index stored.
+                let s = match key {
+                    "reference" => info.reference.clone(),
+                    "issued_date" => info.issued_date.clone(),
+                    "issuer" => info.issuer.clone(),
+                    "doc_type" => info.doc_type.clone(),
+                    "title" => info.title.clone(),
+                    "place" => info.place.clone(),
+                    "system" => info.system.clone(),
+                    _ => None,
+                };
+                s.map(Value::String)
+            });
+            value.map(|v| (key, label, v))
+        })
+        .collect();
     let pages: Vec<(u32, String, String)> = match &record {
         Some(r) if !r.pages.is_empty() => r
             .pages
@@ -893,19 +778,77 @@ async fn doc_page(
             .collect(),
         _ => vec![(1, String::new(), stored_text)],
     };
-    for (number, raw_text, text) in &pages {
-        let (raw_pieces, fixed_pieces) = word_diff(raw_text, text);
-        let _ = write!(
-            body,
-            "<div class=\"page\"><h3>Trang {number}</h3><div class=\"cols\">\
-             <div class=\"col repaired\"><h4>Đã sửa</h4><div class=\"text\">{}</div></div>\
-             <div class=\"col raw\"><h4>OCR gốc</h4><div class=\"text\">{}</div></div></div></div>",
-            pieces_html(&fixed_pieces, "fixed"),
-            pieces_html(&raw_pieces, "ocr")
-        );
+    let body = html! {
+        main class="doc" {
+            h1 id="doc-heading" { (heading) }
+            @if let Some(title) = &info.title {
+                p class="doc-title" { (title) }
+            }
+            div class="doc-top" {
+                table id="metadata" class="metadata" {
+                    @for (key, label, value) in &rows {
+                        tr data-key=(key) { th { (label) } td { (field_html(key, value)) } }
+                    }
+                    tr data-key="record" { th { "Bản ghi" } td { (rel) } }
+                    @if let Some(source) = &info.source {
+                        tr data-key="source" { th { "Tệp gốc" } td { (source) } }
+                    }
+                }
+                section id="scan" class="scan" {
+                    h2 { "Bản quét" }
+                    @if scans.is_empty() {
+                        p class="none" { "Không có bản quét trong thư mục kết quả." }
+                    }
+                    @for scan in &scans {
+                        (scan_html(scan))
+                    }
+                }
+            }
+            section id="text" {
+                h2 { "Văn bản" }
+                p class="legend" {
+                    span class="fixed" { "từ đã sửa" } " · " span class="ocr" { "từ OCR gốc đã thay" }
+                }
+                @for (number, raw_text, text) in &pages {
+                    @let (raw_pieces, fixed_pieces) = word_diff(raw_text, text);
+                    div class="page" {
+                        h3 { "Trang " (number) }
+                        div class="cols" {
+                            div class="col repaired" {
+                                h4 { "Đã sửa" }
+                                div class="text" { (pieces_html(&fixed_pieces, "fixed")) }
+                            }
+                            div class="col raw" {
+                                h4 { "OCR gốc" }
+                                div class="text" { (pieces_html(&raw_pieces, "ocr")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(html(StatusCode::OK, layout(&heading, form(&[]), body)))
+}
+
+/// One scan file of a document: a PDF in a frame, an image, or else a link.
+fn scan_html(scan: &str) -> Markup {
+    let url = format!("/file?path={}", enc(scan));
+    let name = scan.rsplit('/').next().unwrap_or(scan);
+    html! {
+        @match content_type(Path::new(scan)) {
+            Some("application/pdf") => {
+                iframe class="pdf" src=(url) title=(name) {}
+                p { a href=(url) { (name) } }
+            }
+            Some("image/png" | "image/jpeg") => {
+                a href=(url) { img src=(url) alt=(name) loading="lazy"; }
+            }
+            _ => {
+                p { a href=(url) { (name) } }
+            }
+        }
     }
-    body.push_str("</section></main>");
-    Ok(html(StatusCode::OK, layout(&heading, &form(&[]), &body)))
 }
 
 #[cfg(test)]
@@ -936,9 +879,27 @@ mod tests {
         let back = params(url.strip_prefix("/?")).expect("decode");
         assert_eq!(param(&back, "q"), Some("học vụ số"));
         assert_eq!(param(&back, "type"), Some("Báo cáo"));
+    }
+
+    #[test]
+    fn values_are_escaped_and_highlights_marked() {
+        let marked = marked_html("a <b> \u{1}Hồng\u{2} & \u{1}Bàng\u{2}.").into_string();
         assert_eq!(
-            esc("<a href=\"x\">&'"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+            marked,
+            "a &lt;b&gt; <mark>Hồng</mark> &amp; <mark>Bàng</mark>."
+        );
+        let v: Value = serde_json::json!({"name": "<script>\"x\"</script>"});
+        let cell = field_html("issuer", &v).into_string();
+        assert_eq!(cell, "&lt;script&gt;&quot;x&quot;&lt;/script&gt;");
+        let pieces = [
+            Piece::Same("a".into()),
+            Piece::Changed("<b>".into()),
+            Piece::Newline,
+            Piece::Same("c".into()),
+        ];
+        assert_eq!(
+            pieces_html(&pieces, "fixed").into_string(),
+            "a <span class=\"fixed\">&lt;b&gt;</span>\nc"
         );
     }
 

@@ -8,11 +8,13 @@
 //! (clean, ASCII or legacy OCR), repaired unless `--no-repair`, pages split at form feeds.
 
 use super::{Error, Extraction, LayoutLine, export};
+use crate::command::{EXIT_FATAL, EXIT_OK, EXIT_SOME_FAILED};
 use crate::repair::Repairer;
 use clap::{Args, ValueEnum};
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 /// The value of [`Output::format`]; bumped (with a new schema file) when the shape changes
 /// incompatibly.
@@ -54,7 +56,7 @@ pub struct ExtractArgs {
     pub metadata_only: bool,
     /// How scans and PDFs are read.
     #[command(flatten)]
-    pub scan: crate::cli::ScanArgs,
+    pub scan: crate::command::ScanArgs,
 }
 
 /// The input as read: its name, kind and the pages' text (and layout, when OCR'd).
@@ -73,7 +75,7 @@ pub struct SourceInfo {
 /// The whole output of `sohoa extract` (JSON format).
 ///
 /// ```
-/// use sohoa::extract::cli::{Output, SourceInfo, OUTPUT_FORMAT};
+/// use sohoa::extract::command::{Output, SourceInfo, OUTPUT_FORMAT};
 /// let x = sohoa::extract::extract("", None);
 /// let out = Output::new(SourceInfo { path: "-".into(), kind: "text".into(), pages: 1, repaired: false }, x);
 /// let json = serde_json::to_value(&out).unwrap();
@@ -314,13 +316,25 @@ fn read_scan(args: &ExtractArgs, path: &Path, name: &str) -> Result<Input, Fail>
 ///
 /// An input that cannot be read is one line on stderr naming it and exit status 1; OCR that
 /// cannot start (no Tesseract language data) is exit status 3.
-pub fn run(args: &ExtractArgs) -> anyhow::Result<u8> {
+pub fn extract(args: ExtractArgs) -> ExitCode {
+    match extract_one(&args) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("sohoa: {err:#}");
+            ExitCode::from(EXIT_SOME_FAILED)
+        }
+    }
+}
+
+/// Extracts the metadata of the input and prints it: `Err` when the input cannot be read,
+/// else the exit status.
+fn extract_one(args: &ExtractArgs) -> anyhow::Result<u8> {
     let input = match read_input(args) {
         Ok(i) => i,
         Err(Fail::Read(e)) => return Err(e),
         Err(Fail::Fatal(e)) => {
             eprintln!("sohoa: {e:#}");
-            return Ok(crate::cli::EXIT_FATAL);
+            return Ok(EXIT_FATAL);
         }
     };
     let layout = (!input.layout.is_empty()).then_some(&input.layout[..]);
@@ -344,5 +358,5 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<u8> {
     };
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{}", out.trim_end()).map_err(|e| Error::Output(e.to_string()))?;
-    Ok(crate::cli::EXIT_OK)
+    Ok(EXIT_OK)
 }

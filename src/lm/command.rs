@@ -3,9 +3,11 @@
 use super::Error;
 use super::build::{BuildOptions, build};
 use super::model::Model;
+use crate::command::exit_status;
 use clap::{Args, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 /// Build, inspect and adapt the language model.
 #[derive(Args, Debug)]
@@ -82,9 +84,14 @@ enum LmCommand {
     },
 }
 
+/// Runs `sohoa lm …` and returns the exit status (3 when it could not run).
+pub fn lm(args: LmArgs) -> ExitCode {
+    exit_status(args.run().map(|()| true))
+}
+
 impl LmArgs {
     /// Runs the subcommand.
-    pub fn run(self) -> anyhow::Result<()> {
+    fn run(self) -> anyhow::Result<()> {
         match self.command {
             LmCommand::Build {
                 corpus,

@@ -1,6 +1,7 @@
 //! `sohoa restore`: repair a file or standard input.
 
 use super::{Detail, MODE_SCAN_LINES, Mode, Repairer, Session, decode_input, invalid_utf8_warning};
+use crate::command::{EXIT_OK, EXIT_SOME_FAILED};
 use clap::Args;
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -24,6 +25,24 @@ pub struct RestoreArgs {
     /// Model directory (default: $SOHOA_MODEL, then dictionaries/).
     #[arg(long)]
     model: Option<PathBuf>,
+}
+
+/// Runs `sohoa restore`; errors go to stderr with exit status 1.
+pub fn restore(args: RestoreArgs) -> ExitCode {
+    match args.run() {
+        Ok(()) => ExitCode::from(EXIT_OK),
+        // `sohoa restore big.txt | head` is not an error
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::from(EXIT_OK)
+        }
+        Err(e) => {
+            eprintln!("sohoa restore: {e:#}");
+            ExitCode::from(EXIT_SOME_FAILED)
+        }
+    }
 }
 
 impl RestoreArgs {
@@ -92,24 +111,6 @@ impl RestoreArgs {
         Ok(())
     }
 
-    /// Runs the command; errors go to stderr with exit status 1.
-    pub fn run(self) -> ExitCode {
-        match self.run_inner() {
-            Ok(()) => ExitCode::from(crate::cli::EXIT_OK),
-            // `sohoa restore big.txt | head` is not an error
-            Err(e)
-                if e.downcast_ref::<std::io::Error>()
-                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
-            {
-                ExitCode::from(crate::cli::EXIT_OK)
-            }
-            Err(e) => {
-                eprintln!("sohoa restore: {e:#}");
-                ExitCode::from(crate::cli::EXIT_SOME_FAILED)
-            }
-        }
-    }
-
     /// The model named by `--model`, else the default one.
     fn repairer(&self) -> Result<Repairer, super::Error> {
         match &self.model {
@@ -118,7 +119,8 @@ impl RestoreArgs {
         }
     }
 
-    fn run_inner(self) -> anyhow::Result<()> {
+    /// Restores the input: streamed as text, or as one JSON object.
+    fn run(self) -> anyhow::Result<()> {
         if !self.json {
             return self.run_streaming();
         }

@@ -1,0 +1,56 @@
+//! What the subcommands share, below all of them: the exit statuses, the outcome-to-status
+//! mapping and the arguments several commands take. Each stage's `command` module
+//! (`ocr::command`, `pipeline::command`, `repair::command`, `extract::command`, `lm::command`,
+//! `search::command`) has the same shape: an `…Args` struct per subcommand and an entry
+//! function named after the subcommand, `fn name(args) -> ExitCode`; [`crate::cli`] only
+//! parses and dispatches.
+
+use std::process::ExitCode;
+
+/// Exit status: every input was processed.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: some inputs failed (each was reported on stderr); the others were processed.
+pub const EXIT_SOME_FAILED: u8 = 1;
+/// Exit status: bad command-line arguments.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit status: the command as a whole could not run (missing model, engine or library).
+pub const EXIT_FATAL: u8 = 3;
+
+/// Maps a command's outcome to the documented exit status: `Ok(true)` all done, `Ok(false)`
+/// some inputs failed (already reported), `Err` the command could not run (reported here).
+pub fn exit_status(outcome: anyhow::Result<bool>) -> ExitCode {
+    match outcome {
+        Ok(true) => ExitCode::from(EXIT_OK),
+        Ok(false) => ExitCode::from(EXIT_SOME_FAILED),
+        Err(err) => {
+            eprintln!("sohoa: {err:#}");
+            ExitCode::from(EXIT_FATAL)
+        }
+    }
+}
+
+/// How scans and PDFs are read: the options `ocr`, `run` and `extract` share.
+///
+/// ```
+/// use clap::Parser;
+/// #[derive(Parser)]
+/// struct Demo {
+///     #[command(flatten)]
+///     scan: sohoa::command::ScanArgs,
+/// }
+/// let d = Demo::parse_from(["demo", "--lang", "vie+eng", "--force-ocr"]);
+/// assert_eq!(d.scan.lang, "vie+eng");
+/// assert!(d.scan.force_ocr && d.scan.password.is_none());
+/// ```
+#[derive(clap::Args, Debug, Clone)]
+pub struct ScanArgs {
+    /// Tesseract language(s), e.g. `vie` or `vie+eng`.
+    #[arg(long, default_value = "vie")]
+    pub lang: String,
+    /// OCR PDF pages even when they have a text layer.
+    #[arg(long)]
+    pub force_ocr: bool,
+    /// Password of an encrypted PDF.
+    #[arg(long)]
+    pub password: Option<String>,
+}
