@@ -72,6 +72,7 @@ fn layout(lines: &[&str], left: u32, top: u32, height: u32) -> Vec<Vec<Word>> {
                         confidence: 91.0,
                         block: 1,
                         line: n as u32,
+                        alternatives: Vec::new(),
                     };
                     x += width + height * 2 / 5;
                     word
@@ -595,6 +596,7 @@ fn ocr_word(text: &str, bbox: [u32; 4], line: u32) -> Word {
         confidence: 60.0,
         block: 1,
         line,
+        alternatives: Vec::new(),
     }
 }
 

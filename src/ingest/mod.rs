@@ -141,6 +141,25 @@ pub struct Word {
     pub block: u32,
     /// Line number within the page, counted from 0 in reading order.
     pub line: u32,
+    /// Other readings the recogniser weighed for this word (one symbol changed), with their
+    /// cost in nats against the reading taken: `ln(confidence of the best / of this one)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<Alternative>,
+}
+
+/// Another reading of a [`Word`], as the recogniser saw it.
+///
+/// ```
+/// use sohoa::ingest::Alternative;
+/// let a = Alternative { text: "chuyển".into(), cost: 1.8 };
+/// assert!(a.cost > 0.0);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alternative {
+    /// The word with the other symbol (NFC).
+    pub text: String,
+    /// Nats above the reading taken.
+    pub cost: f32,
 }
 
 /// One page, ready for OCR or already read from a text layer.

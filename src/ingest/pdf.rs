@@ -426,6 +426,7 @@ fn text_layer(page: &PdfPage, scale: f32, width_pt: f32, height_pt: f32) -> Opti
                 confidence: 100.0,
                 block: 0,
                 line,
+                alternatives: Vec::new(),
             });
         }
         current.clear();

@@ -83,6 +83,9 @@ impl Engine {
         // Tesseract prints chatter ("Detected N diacritics") on stderr; sohoa's stderr is for
         // one line per failed file.
         engine.set_variable("debug_file", "/dev/null")?;
+        // Keep each symbol's alternatives from the LSTM's output (the choice iterator): scan
+        // repair chooses among what the recogniser saw. It changes no text.
+        engine.set_variable("lstm_choice_mode", "2")?;
         Ok(engine)
     }
 
@@ -101,13 +104,14 @@ impl Engine {
         }
     }
 
-    /// Recognises an 8-bit grey image and returns (text, TSV), giving up after `deadline`.
+    /// Recognises an 8-bit grey image and returns (text, TSV, each word's symbol choices),
+    /// giving up after `deadline`.
     pub(super) fn recognize(
         &mut self,
         image: &image::GrayImage,
         dpi: u32,
         deadline: Option<Duration>,
-    ) -> Result<(String, String), EngineError> {
+    ) -> Result<(String, String, Vec<WordChoices>), EngineError> {
         let (width, height) = image.dimensions();
         let (w, h) = (
             i32::try_from(width).map_err(|_| EngineError::Image)?,
@@ -146,12 +150,73 @@ impl Engine {
         let text = TessText(unsafe { sys::TessBaseAPIGetUTF8Text(api) });
         let tsv = TessText(unsafe { sys::TessBaseAPIGetTsvText(api, 0) });
         let result = match (text.to_string_lossy(), tsv.to_string_lossy()) {
-            (Some(text), Some(tsv)) => Ok((text, tsv)),
+            (Some(text), Some(tsv)) => Ok((text, tsv, self.symbol_choices())),
             _ => Err(EngineError::Output),
         };
         // SAFETY: api is valid; free the page's results now rather than at the next image.
         unsafe { sys::TessBaseAPIClear(api) };
         result
+    }
+}
+
+/// One recognised word: for each of its symbols, the LSTM's choices (UTF-8, confidence 0–100),
+/// best first. Needs `lstm_choice_mode=2`.
+pub(super) type WordChoices = Vec<Vec<(String, f32)>>;
+
+impl Engine {
+    /// The symbol choices of every word of the recognised page, in the order of the TSV's
+    /// words (both walk Tesseract's result iterator).
+    fn symbol_choices(&self) -> Vec<WordChoices> {
+        let api = self.api.as_ptr();
+        let mut words: Vec<WordChoices> = Vec::new();
+        // SAFETY: api holds a recognised page; the iterator is deleted below, the choice
+        // iterators inside the loop; strings from GetUTF8Text of a result iterator are freed
+        // with TessDeleteText, those of a choice iterator belong to it.
+        unsafe {
+            let ri = sys::TessBaseAPIGetIterator(api);
+            if ri.is_null() {
+                return words;
+            }
+            let pi = sys::TessResultIteratorGetPageIterator(ri);
+            let symbol = sys::TessPageIteratorLevel_RIL_SYMBOL;
+            let word = sys::TessPageIteratorLevel_RIL_WORD;
+            sys::TessPageIteratorBegin(pi);
+            loop {
+                if sys::TessPageIteratorIsAtBeginningOf(pi, word) != 0 {
+                    words.push(Vec::new());
+                }
+                let mut choices = Vec::new();
+                let ci = sys::TessResultIteratorGetChoiceIterator(ri);
+                if !ci.is_null() {
+                    loop {
+                        let text = sys::TessChoiceIteratorGetUTF8Text(ci);
+                        if !text.is_null() {
+                            let text = CStr::from_ptr(text).to_string_lossy().into_owned();
+                            choices.push((text, sys::TessChoiceIteratorConfidence(ci)));
+                        }
+                        if sys::TessChoiceIteratorNext(ci) == 0 {
+                            break;
+                        }
+                    }
+                    sys::TessChoiceIteratorDelete(ci);
+                }
+                if choices.is_empty() {
+                    // No choices: the symbol as read, certain.
+                    let text = TessText(sys::TessResultIteratorGetUTF8Text(ri, symbol));
+                    if let Some(text) = text.to_string_lossy() {
+                        choices.push((text, 100.0));
+                    }
+                }
+                if let Some(w) = words.last_mut() {
+                    w.push(choices);
+                }
+                if sys::TessResultIteratorNext(ri, symbol) == 0 {
+                    break;
+                }
+            }
+            sys::TessResultIteratorDelete(ri);
+        }
+        words
     }
 }
 

@@ -16,8 +16,8 @@
 pub mod command;
 mod engine;
 
-use crate::ingest::{ImageOrigin, PageContent, SourcePage, Word};
-use engine::{Engine, EngineError};
+use crate::ingest::{Alternative, ImageOrigin, PageContent, SourcePage, Word};
+use engine::{Engine, EngineError, WordChoices};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::time::Duration;
@@ -188,7 +188,7 @@ pub fn recognize(image: &image::GrayImage, dpi: u32, options: &OcrOptions) -> Re
         options.datapath.clone(),
         options.threshold,
     );
-    let (text, tsv) = ENGINE.with(|cell| {
+    let (text, tsv, choices) = ENGINE.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.as_ref().is_none_or(|(k, _)| *k != key) {
             *slot = Some((key, start_engine(options)?));
@@ -203,7 +203,8 @@ pub fn recognize(image: &image::GrayImage, dpi: u32, options: &OcrOptions) -> Re
                 other => Error::Recognize(format!("{other:?}")),
             })
     })?;
-    let words = parse_tsv(&tsv);
+    let mut words = parse_tsv(&tsv);
+    attach_alternatives(&mut words, &choices);
     let mean_confidence = (!words.is_empty())
         .then(|| words.iter().map(|w| w.confidence).sum::<f32>() / words.len() as f32);
     Ok(Page {
@@ -245,6 +246,81 @@ pub fn page_text(page: SourcePage, options: &OcrOptions) -> Result<Page, Error> 
     }
 }
 
+/// Most alternatives kept per word, and the most they may cost (nats): beyond that the
+/// recogniser did not really consider them.
+const MAX_ALTERNATIVES: usize = 6;
+const MAX_ALTERNATIVE_COST: f32 = 6.0;
+
+/// Gives each TSV word the readings its symbols' choices allow: one letter changed at a time
+/// (`chuyến` → `chuyển` when the LSTM gave `ể` some weight), cheapest first. Words and choices
+/// are matched in order by their text; a word without a match gets none.
+fn attach_alternatives(words: &mut [Word], choices: &[WordChoices]) {
+    let mut next = 0;
+    for word in words.iter_mut() {
+        let Some(offset) = choices[next.min(choices.len())..]
+            .iter()
+            .take(4)
+            .position(|symbols| best_reading(symbols) == word.text)
+        else {
+            continue;
+        };
+        let symbols = &choices[next + offset];
+        next += offset + 1;
+        word.alternatives = alternatives(symbols);
+    }
+}
+
+fn best_reading(symbols: &WordChoices) -> String {
+    symbols
+        .iter()
+        .filter_map(|c| c.first().map(|(t, _)| t.as_str()))
+        .collect::<String>()
+        .nfc()
+        .collect()
+}
+
+/// One-symbol changes of a word, letters only, with their cost in nats.
+fn alternatives(symbols: &WordChoices) -> Vec<Alternative> {
+    let mut out: Vec<Alternative> = Vec::new();
+    for (i, choices) in symbols.iter().enumerate() {
+        let Some((best, best_conf)) = choices.first() else {
+            continue;
+        };
+        if !best.chars().all(char::is_alphabetic) || *best_conf <= 0.0 {
+            continue;
+        }
+        for (alt, conf) in &choices[1..] {
+            if *conf <= 0.0 || alt == best || !alt.chars().all(char::is_alphabetic) {
+                continue;
+            }
+            let cost = (best_conf / conf).ln().max(0.0);
+            if cost > MAX_ALTERNATIVE_COST {
+                continue;
+            }
+            let text: String = symbols
+                .iter()
+                .enumerate()
+                .filter_map(|(k, c)| {
+                    if k == i {
+                        Some(alt.as_str())
+                    } else {
+                        c.first().map(|(t, _)| t.as_str())
+                    }
+                })
+                .collect::<String>()
+                .nfc()
+                .collect();
+            match out.iter_mut().find(|a| a.text == text) {
+                Some(a) => a.cost = a.cost.min(cost),
+                None => out.push(Alternative { text, cost }),
+            }
+        }
+    }
+    out.sort_by(|a, b| a.cost.total_cmp(&b.cost));
+    out.truncate(MAX_ALTERNATIVES);
+    out
+}
+
 /// NFC, and no trailing blank lines (Tesseract ends every page with an empty line).
 fn tidy_text(text: &str) -> String {
     let text: String = text.nfc().collect();
@@ -280,6 +356,7 @@ fn parse_tsv(tsv: &str) -> Vec<Word> {
             confidence: cols[10].parse::<f32>().unwrap_or(0.0).clamp(0.0, 100.0),
             block: num(2),
             line,
+            alternatives: Vec::new(),
         });
     }
     words
@@ -304,6 +381,33 @@ mod tests {
         assert_eq!(words[1].line, 0);
         assert_eq!(words[2].line, 1);
         assert!((words[0].confidence - 96.5).abs() < 1e-3);
+    }
+
+    #[test]
+    fn symbol_choices_become_word_alternatives() {
+        let sym = |c: &[(&str, f32)]| c.iter().map(|(t, p)| (t.to_string(), *p)).collect();
+        let chuyen: WordChoices = vec![
+            sym(&[("c", 95.0)]),
+            sym(&[("h", 95.0)]),
+            sym(&[("u", 96.0)]),
+            sym(&[("y", 94.0), ("Y", 0.0)]),
+            sym(&[("ế", 91.26), ("ể", 14.79), ("ê", 0.0)]),
+            sym(&[("n", 92.0)]),
+        ];
+        let alts = alternatives(&chuyen);
+        assert_eq!(alts.len(), 1);
+        assert_eq!(alts[0].text, "chuyển");
+        assert!((alts[0].cost - (91.26f32 / 14.79).ln()).abs() < 1e-4);
+        let mut words = vec![Word {
+            text: "chuyến".into(),
+            bbox: [0, 0, 10, 10],
+            confidence: 95.0,
+            block: 1,
+            line: 0,
+            alternatives: Vec::new(),
+        }];
+        attach_alternatives(&mut words, &[vec![sym(&[("x", 99.0)])], chuyen]);
+        assert_eq!(words[0].alternatives.len(), 1);
     }
 
     #[test]

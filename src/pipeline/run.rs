@@ -7,7 +7,7 @@ use super::record::{PageRecord, RECORD_FORMAT, Record, SourceInfo, Timing, ToolI
 use crate::extract::{self, LayoutLine};
 use crate::ingest::{Document, Limits, PageOptions, Word};
 use crate::ocr::{self, OcrOptions, TextSource};
-use crate::repair::{Detail, Mode, Repairer, Session};
+use crate::repair::{Detail, Mode, RecogniserHints, Repairer, Session};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -222,8 +222,18 @@ pub fn read_page(
                 TextSource::Ocr if ocr_options.lang.split('+').any(|l| l == "vie") => Mode::Scan,
                 _ => Mode::Auto,
             };
-            // pages are read in parallel, so each has its own session
-            let mut session = Session::default();
+            // pages are read in parallel, so each has its own session; an OCR'd page's
+            // carries what the recogniser saw besides its best reading
+            let mut session = match page.source {
+                TextSource::Ocr => Session::with_recogniser(RecogniserHints::new(
+                    &page.text,
+                    page.words.iter().map(|w| {
+                        let alternatives = w.alternatives.iter().map(|a| (a.text.clone(), a.cost));
+                        (w.line, w.text.as_str(), alternatives.collect())
+                    }),
+                )),
+                TextSource::TextLayer => Session::default(),
+            };
             let text = repair_text(repairer, &mut session, &page.text, mode, &mut warnings);
             let source = match page.source {
                 TextSource::Ocr => "ocr",

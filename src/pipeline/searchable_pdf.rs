@@ -20,7 +20,7 @@
 //! let path = std::env::temp_dir().join(format!("sohoa-doc-module-{}.pdf", std::process::id()));
 //! let mut pdf = SearchablePdfWriter::create(&path)?;
 //! let word = |text: &str, x: u32| Word {
-//!     text: text.into(), bbox: [x, 100, 90, 40], confidence: 95.0, block: 1, line: 0,
+//!     text: text.into(), bbox: [x, 100, 90, 40], confidence: 95.0, block: 1, line: 0, alternatives: vec![],
 //! };
 //! pdf.add_page(&SearchablePage {
 //!     image: image::GrayImage::from_pixel(600, 800, image::Luma([255])),
@@ -221,7 +221,7 @@ impl SearchablePdfWriter {
     /// # let path = std::env::temp_dir().join(format!("sohoa-doc-add-{}.pdf", std::process::id()));
     /// let mut pdf = SearchablePdfWriter::create(&path)?;
     /// let words = vec![Word {
-    ///     text: "ĐẢNG".into(), bbox: [40, 40, 160, 50], confidence: 90.0, block: 1, line: 0,
+    ///     text: "ĐẢNG".into(), bbox: [40, 40, 160, 50], confidence: 90.0, block: 1, line: 0, alternatives: vec![],
     /// }];
     /// let image = image::GrayImage::from_pixel(400, 300, image::Luma([250]));
     /// pdf.add_page(&SearchablePage { image, dpi: 200, lines: vec![words] })?;
@@ -661,6 +661,7 @@ mod tests {
             confidence: 90.0,
             block: 1,
             line: 0,
+            alternatives: Vec::new(),
         }
     }
 

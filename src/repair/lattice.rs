@@ -111,7 +111,7 @@ impl Repairer {
     /// The candidate lattice of one line: its tokens, mode and one slot per non-space token.
     pub(super) fn line_lattice(
         &self,
-        line: &str,
+        (line_no, line): (usize, &str),
         forced: Mode,
         read_ahead: Option<(Mode, usize)>,
         starts_sentence: bool,
@@ -157,6 +157,9 @@ impl Repairer {
             let options = self.token_options(line, &toks, ti, mode, last_punct, cache);
             last_punct = t.kind == Kind::Punct;
             slots.push(Slot { tok: ti, options });
+        }
+        if mode == Mode::Scan {
+            self.weigh_recogniser(line_no, line, &toks, &mut slots, session);
         }
         if mode != Mode::Clean && !self.names.is_empty() {
             self.favour_place_names(line, &toks, &mut slots, session);
@@ -436,7 +439,7 @@ mod tests {
         let r = crate::repair::tests::repairer();
         let cache = &mut FxHashMap::default();
         r.line_lattice(
-            line,
+            (0, line),
             mode,
             None,
             starts_sentence,

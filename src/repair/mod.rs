@@ -47,6 +47,7 @@ mod session;
 mod specks;
 mod spelling;
 
+pub use candidates::scan::RecogniserHints;
 pub use input::{decode_input, invalid_utf8_warning};
 pub use load::{default_model_dir, model_fingerprint};
 pub use mode::MODE_SCAN_LINES;
@@ -255,7 +256,7 @@ impl Repairer {
             let current = match pending.take() {
                 Some(l) => l,
                 None => self.line_lattice(
-                    line,
+                    (i, line),
                     mode,
                     known_mode(i, goes_on),
                     ctx.1 == BOS || goes_on,
@@ -267,7 +268,7 @@ impl Repairer {
                 Some(&(j, next, next_goes_on)) if !next.trim().is_empty() => {
                     let starts_sentence = next_goes_on || current.ends_sentence();
                     Some(self.line_lattice(
-                        next,
+                        (j, next),
                         mode,
                         known_mode(j, next_goes_on),
                         starts_sentence,

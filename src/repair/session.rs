@@ -79,9 +79,20 @@ pub struct Session {
     pub(super) mode_lines: [u32; 3],
     /// Whether the text's named provinces were looked for (the first text only).
     pub(super) scanned: bool,
+    /// What the recogniser saw on the page being repaired (scan mode).
+    pub(super) recogniser: Option<super::RecogniserHints>,
 }
 
 impl Session {
+    /// A session for one OCR'd page whose recogniser reported `hints`: scan-mode repair weighs
+    /// its candidates with them (see [`super::RecogniserHints`]).
+    pub fn with_recogniser(hints: super::RecogniserHints) -> Session {
+        Session {
+            recogniser: Some(hints),
+            ..Session::default()
+        }
+    }
+
     /// Counts a line decided in `mode` (lines of the scan mode, never chosen per line, are not).
     pub(super) fn note_mode(&mut self, mode: Mode) {
         let i = match mode {
