@@ -427,7 +427,17 @@ impl SearchablePdfWriter {
             let unit_advance = CHAR_WIDTH * font_size;
             for (i, (bbox, hex, units)) in words.iter().enumerate() {
                 let x = f64::from(bbox[0]) * scale;
-                let width = f64::from(bbox[2].max(1)) * scale;
+                // A box reaching over the next word's start (Tesseract can box a word inside
+                // the one before it) is cut short of it, so the words stay in reading order
+                // with a space between them.
+                let mut width_px = bbox[2].max(1);
+                if let Some((next, _, _)) = words.get(i + 1)
+                    && next[0] > bbox[0]
+                    && bbox[0].saturating_add(width_px) > next[0]
+                {
+                    width_px = ((next[0] - bbox[0]) * 9 / 10).max(1);
+                }
+                let width = f64::from(width_px) * scale;
                 let stretch = 100.0 * width / (unit_advance * *units as f64);
                 let _ = writeln!(
                     out,
@@ -437,7 +447,7 @@ impl SearchablePdfWriter {
                     num(stretch)
                 );
                 if let Some((next, _, _)) = words.get(i + 1) {
-                    let end = f64::from(bbox[0].saturating_add(bbox[2]));
+                    let end = f64::from(bbox[0].saturating_add(width_px));
                     // Overlapping boxes still get a (narrow) space, so the words stay apart.
                     let gap = ((f64::from(next[0]) - end) * scale).max(font_size * 0.05);
                     let _ = writeln!(out, "{} Tz <0020> Tj", num(100.0 * gap / unit_advance));
