@@ -53,4 +53,25 @@ pub struct ScanArgs {
     /// Password of an encrypted PDF.
     #[arg(long)]
     pub password: Option<String>,
+    /// How Tesseract binarises a page: `sauvola` (adaptive, k = 0.5), `otsu` (Tesseract's own
+    /// default) or `leptonica-otsu`.
+    #[arg(long, default_value = "sauvola", value_parser = ["sauvola", "otsu", "leptonica-otsu"])]
+    pub threshold: String,
+    /// Collect the recogniser's alternative readings of each word for scan repair: about
+    /// 0.1 point more accurate on the dev scans, about 12 % more OCR time.
+    #[arg(long)]
+    pub alternatives: bool,
+}
+
+#[cfg(feature = "ocr")]
+impl ScanArgs {
+    /// The OCR settings these arguments choose (language, binarisation, alternatives).
+    pub fn ocr_options(&self) -> crate::ocr::OcrOptions {
+        crate::ocr::OcrOptions {
+            lang: self.lang.clone(),
+            threshold: self.threshold.parse().unwrap_or_default(),
+            alternatives: self.alternatives,
+            ..crate::ocr::OcrOptions::default()
+        }
+    }
 }

@@ -255,16 +255,12 @@ fn read_scan(_args: &ExtractArgs, _path: &Path, name: &str) -> Result<Input, Fai
 #[cfg(feature = "ocr")]
 fn read_scan(args: &ExtractArgs, path: &Path, name: &str) -> Result<Input, Fail> {
     use crate::ingest::{Document, Limits};
-    use crate::ocr::OcrOptions;
     use crate::pipeline::run::{layout_for, read_pages};
     use std::sync::atomic::AtomicBool;
 
     let doc = Document::open_with_password(path, &Limits::default(), args.scan.password.as_deref())
         .map_err(|e| Fail::Read(anyhow::anyhow!("{name}: {e}")))?;
-    let options = OcrOptions {
-        lang: args.scan.lang.clone(),
-        ..OcrOptions::default()
-    };
+    let options = args.scan.ocr_options();
     crate::ocr::check(&options).map_err(|e| Fail::Fatal(anyhow::anyhow!("{name}: {e}")))?;
     let mut warnings = Vec::new();
     let repairer = load_repairer(args, &mut warnings);

@@ -53,10 +53,8 @@ pub fn ocr(args: OcrArgs) -> std::process::ExitCode {
 /// Prints the text of the files; returns true when every file and page was read.
 fn ocr_files(args: &OcrArgs) -> anyhow::Result<bool> {
     let options = OcrOptions {
-        lang: args.scan.lang.clone(),
-        datapath: None,
         timeout: (args.page_timeout > 0).then(|| std::time::Duration::from_secs(args.page_timeout)),
-        ..OcrOptions::default()
+        ..args.scan.ocr_options()
     };
     super::check(&options)?;
     let limits = Limits::default();

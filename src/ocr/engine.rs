@@ -83,13 +83,12 @@ impl Engine {
         // Tesseract prints chatter ("Detected N diacritics") on stderr; sohoa's stderr is for
         // one line per failed file.
         engine.set_variable("debug_file", "/dev/null")?;
-        // Keep each symbol's alternatives from the LSTM's output (the choice iterator): scan
-        // repair chooses among what the recogniser saw. It changes no text.
-        engine.set_variable("lstm_choice_mode", "2")?;
         Ok(engine)
     }
 
-    /// Sets a Tesseract parameter (as `tesseract -c NAME=VALUE` does).
+    /// Sets a Tesseract parameter (as `tesseract -c NAME=VALUE` does). `lstm_choice_mode=2`
+    /// keeps each symbol's alternatives for the choice iterator ([`Engine::recognize`]
+    /// returns them); it changes no text.
     pub(super) fn set_variable(&self, name: &str, value: &str) -> Result<(), EngineError> {
         let name = CString::new(name).map_err(|_| EngineError::Init)?;
         let value = CString::new(value).map_err(|_| EngineError::Init)?;

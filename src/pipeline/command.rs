@@ -106,10 +106,8 @@ pub fn run(args: RunArgs) -> ExitCode {
         }
     };
     let ocr = OcrOptions {
-        lang: args.scan.lang.clone(),
-        datapath: None,
         timeout: (args.page_timeout > 0).then(|| std::time::Duration::from_secs(args.page_timeout)),
-        ..OcrOptions::default()
+        ..args.scan.ocr_options()
     };
     if let Err(err) = crate::ocr::check(&ocr) {
         eprintln!("sohoa: {err}");

@@ -223,16 +223,16 @@ pub fn read_page(
                 _ => Mode::Auto,
             };
             // pages are read in parallel, so each has its own session; an OCR'd page's
-            // carries what the recogniser saw besides its best reading
+            // carries what the recogniser saw besides its best reading, when it was asked
             let mut session = match page.source {
-                TextSource::Ocr => Session::with_recogniser(RecogniserHints::new(
+                TextSource::Ocr if ocr_options.alternatives => Session::with_recogniser(RecogniserHints::new(
                     &page.text,
                     page.words.iter().map(|w| {
                         let alternatives = w.alternatives.iter().map(|a| (a.text.clone(), a.cost));
                         (w.line, w.text.as_str(), alternatives.collect())
                     }),
                 )),
-                TextSource::TextLayer => Session::default(),
+                _ => Session::default(),
             };
             let text = repair_text(repairer, &mut session, &page.text, mode, &mut warnings);
             let source = match page.source {
