@@ -269,7 +269,8 @@ impl PdfSource {
 /// PDFium draws the image alone with its matrix set to its own pixel size, which applies its
 /// mask, `/Decode` array and colour space (CMYK, Indexed, ICC) while moving no pixel; the image
 /// is then composited on white. If that fails, the bitmap PDFium decoded from the stream (no
-/// mask) is taken.
+/// mask) is taken. (Taking that bitmap first would be a third cheaper, but PDFium cannot tell
+/// whether an image has a soft mask: `FPDFPageObj_HasTransparency` says no for one.)
 fn stored_pixels(
     document: &PdfDocument,
     image: &mut PdfPageImageObject,
@@ -279,13 +280,12 @@ fn stored_pixels(
     let rendered = image
         .reset_matrix(PdfMatrix::new(w as f32, 0.0, 0.0, h as f32, 0.0, 0.0))
         .and_then(|()| image.get_processed_bitmap_with_size(document, w as Pixels, h as Pixels))
-        .and_then(|bitmap| bitmap.as_image());
+        .map(|bitmap| bitmap_on_white(&bitmap));
     let _ = image.reset_matrix(original);
-    if let Ok(rendered) = rendered
-        && rendered.width() == w
-        && rendered.height() == h
+    if let Ok(Some(rendered)) = rendered
+        && rendered.dimensions() == (w, h)
     {
-        return Ok(on_white(rendered));
+        return Ok(rendered);
     }
     let raw = image.get_raw_image().map_err(|err| format!("{err:?}"))?;
     if raw.width() != w || raw.height() != h {
@@ -296,6 +296,48 @@ fn stored_pixels(
         ));
     }
     Ok(on_white(raw))
+}
+
+/// Grey pixels of a PDFium bitmap in one pass over its buffer, transparent parts shown on white
+/// paper (a page-sized BGRA copy through `image` costs more than the decode).
+fn bitmap_on_white(bitmap: &PdfBitmap) -> Option<image::GrayImage> {
+    let (w, h) = (bitmap.width() as usize, bitmap.height() as usize);
+    if w == 0 || h == 0 {
+        return None;
+    }
+    let bytes = bitmap.as_raw_bytes();
+    let stride = bytes.len() / h;
+    let format = bitmap.format().ok()?;
+    let per_pixel = match format {
+        PdfBitmapFormat::Gray => 1,
+        PdfBitmapFormat::BGR => 3,
+        _ => 4,
+    };
+    if stride < w * per_pixel {
+        return None;
+    }
+    let mut grey = Vec::with_capacity(w * h);
+    for row in bytes.chunks_exact(stride).take(h) {
+        let row = &row[..w * per_pixel];
+        match per_pixel {
+            1 => grey.extend_from_slice(row),
+            3 => grey.extend(row.chunks_exact(3).map(|p| luma_bgr(p[0], p[1], p[2]))),
+            _ => {
+                let with_alpha = matches!(format, PdfBitmapFormat::BGRA);
+                grey.extend(row.chunks_exact(4).map(|p| {
+                    let luma = u32::from(luma_bgr(p[0], p[1], p[2]));
+                    let a = if with_alpha { u32::from(p[3]) } else { 255 };
+                    ((luma * a + 255 * (255 - a)) / 255) as u8
+                }))
+            }
+        }
+    }
+    image::GrayImage::from_raw(w as u32, h as u32, grey)
+}
+
+/// ITU-R BT.601 luma, as Leptonica uses when Tesseract converts colour itself.
+fn luma_bgr(b: u8, g: u8, r: u8) -> u8 {
+    ((u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000) as u8
 }
 
 /// Grey pixels of an image, transparent parts shown on white paper.
