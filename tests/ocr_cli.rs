@@ -299,3 +299,37 @@ fn a_page_over_the_time_limit_is_reported_not_waited_for() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("page 1: OCR gave up"), "{stderr}");
 }
+
+#[test]
+fn a_two_column_header_comes_out_as_two_blocks() {
+    // The issuer's column, then the motto's (Tesseract reads each row across both).
+    let text = ocr_text(&fixture("layout/two-column-header.png"));
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let at = |needle: &str| {
+        lines
+            .iter()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle:?} not in {text:?}"))
+    };
+    assert!(at("UBND") < at("SỞ GIÁO DỤC") && at("SỞ GIÁO DỤC") < at("1234/SGD"));
+    assert!(at("1234/SGD") < at("CỘNG HÒA") && at("CỘNG HÒA") < at("Độc lập"));
+    assert!(at("Độc lập") < at("ngày 12 tháng 5"));
+    // no line holds both columns, and no word was broken
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains("UBND") && l.contains("CỘNG"))
+    );
+    assert!(text.contains("1234/SGDĐT-VP"));
+    let json = ocr_json(&fixture("layout/two-column-header.png"));
+    let words = json["pages"][0]["words"].as_array().expect("words");
+    let texts: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    for w in words {
+        let line = w["line"].as_u64().expect("line") as usize;
+        let t = w["text"].as_str().expect("text");
+        assert!(
+            texts[line].split(' ').any(|x| x == t),
+            "{t} not on line {line}"
+        );
+    }
+}

@@ -15,6 +15,7 @@
 
 pub mod command;
 mod engine;
+pub mod layout;
 
 use crate::ingest::{Alternative, ImageOrigin, PageContent, SourcePage, Word};
 use engine::{Engine, EngineError, WordChoices};
@@ -221,6 +222,11 @@ pub fn recognize(image: &image::GrayImage, dpi: u32, options: &OcrOptions) -> Re
     })?;
     let mut words = parse_tsv(&tsv);
     attach_alternatives(&mut words, &choices);
+    let mut text = tidy_text(&text);
+    if let Some((ordered, ordered_text)) = layout::columns(&words, width) {
+        words = ordered;
+        text = ordered_text;
+    }
     let mean_confidence = (!words.is_empty())
         .then(|| words.iter().map(|w| w.confidence).sum::<f32>() / words.len() as f32);
     Ok(Page {
@@ -228,7 +234,7 @@ pub fn recognize(image: &image::GrayImage, dpi: u32, options: &OcrOptions) -> Re
         source: TextSource::Ocr,
         width,
         height,
-        text: tidy_text(&text),
+        text,
         words,
         mean_confidence,
         image: None,

@@ -225,13 +225,16 @@ pub fn read_page(
             // pages are read in parallel, so each has its own session; an OCR'd page's
             // carries what the recogniser saw besides its best reading, when it was asked
             let mut session = match page.source {
-                TextSource::Ocr if ocr_options.alternatives => Session::with_recogniser(RecogniserHints::new(
-                    &page.text,
-                    page.words.iter().map(|w| {
-                        let alternatives = w.alternatives.iter().map(|a| (a.text.clone(), a.cost));
-                        (w.line, w.text.as_str(), alternatives.collect())
-                    }),
-                )),
+                TextSource::Ocr if ocr_options.alternatives => {
+                    Session::with_recogniser(RecogniserHints::new(
+                        &page.text,
+                        page.words.iter().map(|w| {
+                            let alternatives =
+                                w.alternatives.iter().map(|a| (a.text.clone(), a.cost));
+                            (w.line, w.text.as_str(), alternatives.collect())
+                        }),
+                    ))
+                }
                 _ => Session::default(),
             };
             let text = repair_text(repairer, &mut session, &page.text, mode, &mut warnings);
