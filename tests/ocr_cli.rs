@@ -333,3 +333,43 @@ fn a_two_column_header_comes_out_as_two_blocks() {
         );
     }
 }
+
+#[test]
+fn a_blank_page_with_alternatives_asked_for_is_read_as_empty() {
+    // Tesseract asserts (and aborts the process) when asked for choices where it read nothing.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let blank = dir.path().join("blank.png");
+    image::GrayImage::from_pixel(800, 1100, image::Luma([255]))
+        .save(&blank)
+        .expect("save");
+    let out = sohoa(&["ocr".as_ref(), "--alternatives".as_ref(), blank.as_os_str()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).trim().is_empty());
+    // and with them the words of a real page carry alternatives where the LSTM hesitated
+    let json = {
+        let out = sohoa(&[
+            "ocr".as_ref(),
+            "--alternatives".as_ref(),
+            "--json".as_ref(),
+            fixture("scans/bc-42-head.poor.pdf").as_os_str(),
+        ]);
+        assert!(out.status.success());
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("JSON")
+    };
+    let words = json["pages"][0]["words"].as_array().expect("words");
+    let with = words
+        .iter()
+        .filter(|w| w.get("alternatives").is_some())
+        .count();
+    assert!(with > 0, "no word has alternatives");
+    for w in words.iter().filter_map(|w| w["alternatives"].as_array()) {
+        for a in w {
+            let cost = a["cost"].as_f64().expect("cost");
+            assert!((0.0..=6.0).contains(&cost), "{a}");
+        }
+    }
+}

@@ -103,13 +103,15 @@ impl Engine {
         }
     }
 
-    /// Recognises an 8-bit grey image and returns (text, TSV, each word's symbol choices),
-    /// giving up after `deadline`.
+    /// Recognises an 8-bit grey image and returns (text, TSV, each word's symbol choices when
+    /// `choices` is asked for; the engine must run with `lstm_choice_mode=2` for them), giving
+    /// up after `deadline`.
     pub(super) fn recognize(
         &mut self,
         image: &image::GrayImage,
         dpi: u32,
         deadline: Option<Duration>,
+        choices: bool,
     ) -> Result<(String, String, Vec<WordChoices>), EngineError> {
         let (width, height) = image.dimensions();
         let (w, h) = (
@@ -149,7 +151,14 @@ impl Engine {
         let text = TessText(unsafe { sys::TessBaseAPIGetUTF8Text(api) });
         let tsv = TessText(unsafe { sys::TessBaseAPIGetTsvText(api, 0) });
         let result = match (text.to_string_lossy(), tsv.to_string_lossy()) {
-            (Some(text), Some(tsv)) => Ok((text, tsv, self.symbol_choices())),
+            (Some(text), Some(tsv)) => {
+                let symbols = if choices && !text.trim().is_empty() {
+                    self.symbol_choices()
+                } else {
+                    Vec::new()
+                };
+                Ok((text, tsv, symbols))
+            }
             _ => Err(EngineError::Output),
         };
         // SAFETY: api is valid; free the page's results now rather than at the next image.
@@ -181,6 +190,15 @@ impl Engine {
             let word = sys::TessPageIteratorLevel_RIL_WORD;
             sys::TessPageIteratorBegin(pi);
             loop {
+                // An iterator with no symbol under it (an empty page or block) must not be asked
+                // for choices: Tesseract asserts and aborts.
+                let here = TessText(sys::TessResultIteratorGetUTF8Text(ri, symbol));
+                if here.0.is_null() {
+                    if sys::TessResultIteratorNext(ri, symbol) == 0 {
+                        break;
+                    }
+                    continue;
+                }
                 if sys::TessPageIteratorIsAtBeginningOf(pi, word) != 0 {
                     words.push(Vec::new());
                 }
@@ -201,8 +219,7 @@ impl Engine {
                 }
                 if choices.is_empty() {
                     // No choices: the symbol as read, certain.
-                    let text = TessText(sys::TessResultIteratorGetUTF8Text(ri, symbol));
-                    if let Some(text) = text.to_string_lossy() {
+                    if let Some(text) = here.to_string_lossy() {
                         choices.push((text, 100.0));
                     }
                 }

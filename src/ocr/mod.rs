@@ -214,7 +214,7 @@ pub fn recognize(image: &image::GrayImage, dpi: u32, options: &OcrOptions) -> Re
             return Err(Error::Recognize("no engine".into()));
         };
         engine
-            .recognize(image, dpi, options.timeout)
+            .recognize(image, dpi, options.timeout, options.alternatives)
             .map_err(|err| match err {
                 EngineError::TimedOut(limit) => Error::TimedOut(limit),
                 other => Error::Recognize(format!("{other:?}")),
