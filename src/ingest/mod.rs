@@ -5,8 +5,9 @@
 //! ([`Document::page`]) so a batch renders a page only when a worker takes it.
 //!
 //! A PDF page with a real text layer yields its text and word boxes directly; an image-only page
-//! is rendered at [`RENDER_DPI`] for OCR. Everything a hostile file could use to exhaust memory is
-//! bounded by [`Limits`].
+//! gives its one stored image as stored, or a rendering at its largest image's resolution
+//! ([`page_image`]). Everything a hostile file could use to exhaust memory is bounded by
+//! [`Limits`].
 //!
 //! ```no_run
 //! use sohoa::ingest::{Document, Limits, PageOptions};
