@@ -375,6 +375,12 @@ impl Document {
     }
 }
 
+/// ITU-R BT.601 luma of an RGB pixel, as Leptonica computes it when Tesseract converts colour
+/// itself.
+fn luma(r: u8, g: u8, b: u8) -> u8 {
+    ((u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000) as u8
+}
+
 /// A short, printable description of a file's first bytes for "unknown format" messages.
 fn describe_head(head: &[u8]) -> String {
     let shown: String = head

@@ -3,7 +3,7 @@
 use super::page_image::{
     self, DpiFrom, DrawnImage, ImageOrigin, ImagePath, PageInventory, PagePlan, Placement,
 };
-use super::{Error, Limits, PageContent, PageOptions, RENDER_DPI, Word};
+use super::{Error, Limits, PageContent, PageOptions, RENDER_DPI, Word, luma};
 use pdfium_render::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -287,19 +287,20 @@ fn stored_pixels(
     {
         return Ok(rendered);
     }
-    let raw = image.get_raw_image().map_err(|err| format!("{err:?}"))?;
-    if raw.width() != w || raw.height() != h {
-        return Err(format!(
+    let raw = image.get_raw_bitmap().map_err(|err| format!("{err:?}"))?;
+    match bitmap_on_white(&raw) {
+        Some(grey) if grey.dimensions() == (w, h) => Ok(grey),
+        _ => Err(format!(
             "PDFium decoded {}×{} px for a {w}×{h} image",
             raw.width(),
             raw.height()
-        ));
+        )),
     }
-    Ok(on_white(raw))
 }
 
 /// Grey pixels of a PDFium bitmap in one pass over its buffer, transparent parts shown on white
-/// paper (a page-sized BGRA copy through `image` costs more than the decode).
+/// paper (a page-sized RGBA copy through `image` costs more than the decode), for PDFium's drawn
+/// image and for its decoded stream alike.
 fn bitmap_on_white(bitmap: &PdfBitmap) -> Option<image::GrayImage> {
     let (w, h) = (bitmap.width() as usize, bitmap.height() as usize);
     if w == 0 || h == 0 {
@@ -321,11 +322,11 @@ fn bitmap_on_white(bitmap: &PdfBitmap) -> Option<image::GrayImage> {
         let row = &row[..w * per_pixel];
         match per_pixel {
             1 => grey.extend_from_slice(row),
-            3 => grey.extend(row.chunks_exact(3).map(|p| luma_bgr(p[0], p[1], p[2]))),
+            3 => grey.extend(row.chunks_exact(3).map(|p| luma(p[2], p[1], p[0]))),
             _ => {
                 let with_alpha = matches!(format, PdfBitmapFormat::BGRA);
                 grey.extend(row.chunks_exact(4).map(|p| {
-                    let luma = u32::from(luma_bgr(p[0], p[1], p[2]));
+                    let luma = u32::from(luma(p[2], p[1], p[0]));
                     let a = if with_alpha { u32::from(p[3]) } else { 255 };
                     ((luma * a + 255 * (255 - a)) / 255) as u8
                 }))
@@ -333,30 +334,6 @@ fn bitmap_on_white(bitmap: &PdfBitmap) -> Option<image::GrayImage> {
         }
     }
     image::GrayImage::from_raw(w as u32, h as u32, grey)
-}
-
-/// ITU-R BT.601 luma, as Leptonica uses when Tesseract converts colour itself.
-fn luma_bgr(b: u8, g: u8, r: u8) -> u8 {
-    ((u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000) as u8
-}
-
-/// Grey pixels of an image, transparent parts shown on white paper.
-fn on_white(image: image::DynamicImage) -> image::GrayImage {
-    match image {
-        image::DynamicImage::ImageLuma8(grey) => grey,
-        image::DynamicImage::ImageRgba8(rgba) => {
-            let (w, h) = rgba.dimensions();
-            let mut grey = image::GrayImage::new(w, h);
-            for (out, px) in grey.pixels_mut().zip(rgba.pixels()) {
-                let [r, g, b, a] = px.0;
-                let luma = (u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000;
-                let a = u32::from(a);
-                out.0[0] = ((luma * a + 255 * (255 - a)) / 255) as u8;
-            }
-            grey
-        }
-        other => other.to_luma8(),
-    }
 }
 
 /// The page's crop box in page space (`[x0, y0, x1, y1]`): what a viewer shows.

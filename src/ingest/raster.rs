@@ -4,7 +4,7 @@
 //! [`Limits`], so an image bomb is refused before any pixel buffer is allocated.
 
 use super::page_image::{DpiFrom, ImageOrigin, ImagePath};
-use super::{Error, Limits, PageContent};
+use super::{Error, Limits, PageContent, luma};
 use image::{GrayImage, ImageReader};
 use std::fs::File;
 use std::io::BufReader;
@@ -162,8 +162,12 @@ fn to_gray(
             }
             out
         }
-        (C::RGB(8), DecodingResult::U8(v)) => v.chunks_exact(3).map(luma).collect(),
-        (C::RGBA(8), DecodingResult::U8(v)) => v.chunks_exact(4).map(luma).collect(),
+        (C::RGB(8), DecodingResult::U8(v)) => {
+            v.chunks_exact(3).map(|p| luma(p[0], p[1], p[2])).collect()
+        }
+        (C::RGBA(8), DecodingResult::U8(v)) => {
+            v.chunks_exact(4).map(|p| luma(p[0], p[1], p[2])).collect()
+        }
         (C::GrayA(8), DecodingResult::U8(v)) => v.chunks_exact(2).map(|p| p[0]).collect(),
         _ => return Err(unsupported()),
     };
@@ -172,11 +176,6 @@ fn to_gray(
     }
     GrayImage::from_raw(width, height, gray)
         .ok_or_else(|| Error::BadImage("the page is truncated".into()))
-}
-
-fn luma(rgb: &[u8]) -> u8 {
-    // ITU-R BT.601 weights, as Leptonica uses when Tesseract converts colour itself.
-    ((u32::from(rgb[0]) * 299 + u32::from(rgb[1]) * 587 + u32::from(rgb[2]) * 114) / 1000) as u8
 }
 
 pub(super) struct SingleImage {
