@@ -255,7 +255,7 @@ fn read_scan(_args: &ExtractArgs, _path: &Path, name: &str) -> Result<Input, Fai
 #[cfg(feature = "ocr")]
 fn read_scan(args: &ExtractArgs, path: &Path, name: &str) -> Result<Input, Fail> {
     use crate::ingest::{Document, Limits};
-    use crate::pipeline::run::{layout_for, read_pages};
+    use crate::pipeline::run::{layout_for, page_warnings, read_pages};
     use std::sync::atomic::AtomicBool;
 
     let doc = Document::open_with_password(path, &Limits::default(), args.scan.password.as_deref())
@@ -280,11 +280,7 @@ fn read_scan(args: &ExtractArgs, path: &Path, name: &str) -> Result<Input, Fail>
             "{name}: every page failed; page 1: {reason}"
         )));
     }
-    for p in &pages {
-        if let Some(e) = &p.error {
-            warnings.push(format!("page {}: {e}", p.number));
-        }
-    }
+    warnings.extend(page_warnings(&pages));
     let text = pages
         .iter()
         .map(|p| p.text.as_str())

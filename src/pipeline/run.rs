@@ -263,6 +263,19 @@ pub fn read_page(
     }
 }
 
+/// The warnings a document's pages carry into its record: each failed page with its reason,
+/// then each page whose image took a fallback path (a stored image rendered instead).
+pub fn page_warnings(pages: &[PageRecord]) -> Vec<String> {
+    let failed = pages
+        .iter()
+        .filter_map(|p| p.error.as_ref().map(|e| format!("page {}: {e}", p.number)));
+    let fallbacks = pages.iter().filter_map(|p| {
+        let warning = p.image.as_ref()?.warning.as_ref()?;
+        Some(format!("page {}: {warning}", p.number))
+    });
+    failed.chain(fallbacks).collect()
+}
+
 /// Reads every page of a document in the current rayon pool (pages in parallel), calling
 /// `on_page` after each; once `stop` is set, the remaining pages are marked interrupted.
 pub fn read_pages(
@@ -450,18 +463,7 @@ impl Context<'_> {
             let reason = format!("every page failed; page 1: {}", page_failures[0].reason);
             return self.fail_document(&job.input, &job.sha256, reason);
         }
-        for failure in &page_failures {
-            warnings.push(format!(
-                "page {}: {}",
-                failure.page.unwrap_or(0),
-                failure.reason
-            ));
-        }
-        for page in &pages {
-            if let Some(warning) = page.image.as_ref().and_then(|i| i.warning.as_ref()) {
-                warnings.push(format!("page {}: {warning}", page.number));
-            }
-        }
+        warnings.extend(page_warnings(&pages));
         let text = pages
             .iter()
             .map(|p| p.text.as_str())
