@@ -296,11 +296,10 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize, body_start: usi
                     (i, lines[i].text.clone())
                 }
             };
-            let mut cleaned = despeck(&raw);
-            // despeck drops what OCR made of a dash (`~`, `_`); the item it began is kept.
-            if starts_item(raw.trim()) && !starts_item(&cleaned) && !cleaned.is_empty() {
-                cleaned = format!("- {cleaned}");
-            }
+            let cleaned = despeck(&raw);
+            // despeck drops what OCR made of a dash (`~`, `_`): whether the line began an item
+            // is read before it.
+            let marked = starts_item(raw.trim());
             let t = cleaned.as_str();
             if t.is_empty() {
                 continue;
@@ -329,7 +328,7 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize, body_start: usi
                 }
                 continue;
             }
-            if starts_item(rest) {
+            if marked || starts_item(rest) {
                 items.push((seg_start + idx, rest.to_string()));
                 open = !rest.ends_with([',', ';', '.']);
             } else if open && !items.is_empty() {
