@@ -181,7 +181,7 @@ impl Repairer {
                 })
                 .collect();
             for opt in slot.options.iter_mut().skip(1) {
-                let Some(&id) = opt.words().first().filter(|_| opt.words().len() == 1) else {
+                let &[id] = opt.words() else {
                     continue;
                 };
                 match seen_ids.iter().find(|(w, _)| *w == id) {
@@ -193,10 +193,7 @@ impl Repairer {
                 }
             }
             for &(id, cost) in &seen_ids {
-                let present = slot
-                    .options
-                    .iter()
-                    .any(|o| o.words().len() == 1 && o.words()[0] == id);
+                let present = slot.options.iter().any(|o| o.words() == [id]);
                 if !present {
                     slot.options
                         .push(Opt::word(id, case, cost, "scan-recogniser"));
