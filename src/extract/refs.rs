@@ -342,32 +342,27 @@ struct Symbol {
 
 impl Symbol {
     fn parse(reference: &str) -> Symbol {
-        let mut number = String::new();
-        let mut segments: Vec<(char, String)> = Vec::new();
+        let mut pieces: Vec<(char, String)> = vec![(' ', String::new())];
         for c in reference.chars() {
-            if matches!(c, '-' | '/') {
-                // `36/2024/...`: a year right after the number belongs to it.
-                let year_next = segments.is_empty() && c == '/' && !number.contains('/');
-                if year_next {
-                    number.push(c);
-                    continue;
-                }
-                segments.push((c, String::new()));
-            } else if let Some((_, seg)) = segments.last_mut() {
-                seg.push(c);
-            } else {
-                number.push(c);
+            match (c, pieces.last_mut()) {
+                ('-' | '/', _) => pieces.push((c, String::new())),
+                (_, Some((_, piece))) => piece.push(c),
+                (_, None) => {}
             }
         }
-        // `42/BC...` pushed `/` into the number: a non-year after it is a segment.
-        if let Some((n, after)) = number.split_once('/')
-            && !(after.len() == 4 && after.chars().all(|c| c.is_ascii_digit()))
+        let (_, mut number) = pieces.remove(0);
+        // `36/2024/QH15`: a year right after the number belongs to it.
+        if let Some(('/', year)) = pieces.first()
+            && year.len() == 4
+            && year.chars().all(|c| c.is_ascii_digit())
         {
-            let (n, after) = (n.to_string(), after.to_string());
-            segments.insert(0, ('/', after));
-            number = n;
+            number = format!("{number}/{year}");
+            pieces.remove(0);
         }
-        Symbol { number, segments }
+        Symbol {
+            number,
+            segments: pieces,
+        }
     }
 
     fn render(&self) -> String {
@@ -550,6 +545,10 @@ mod tests {
             r,
             vec!["143-BC/BTGDVTU", "55-QĐ/TU", "14-HD/BTGDVTU", "89-CTr/TU"]
         );
+        let year = Symbol::parse("36/2024/QH15");
+        assert_eq!((year.number.as_str(), year.segments.len()), ("36/2024", 1));
+        assert_eq!(year.render(), "36/2024/QH15");
+        assert_eq!(Symbol::parse("42-BC/BTGDVTU").segments.len(), 2);
         // A code the document never vouches for is left as printed.
         let r = refs("Công văn số 12/SGDĐT-VP ngày 01/02/2025.");
         assert_eq!(r[0].reference, "12/SGDĐT-VP");
