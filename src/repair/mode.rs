@@ -29,6 +29,70 @@ const TRUSTED_COUNT: f32 = 30.0;
 /// candidate).
 const OCR_EXPLAINS_COST: f32 = 5.0;
 
+/// In a document typed with its marks, a line is read as ASCII only with this many unmarked
+/// syllables (see `stands_out_of_clean_text`).
+const CLEAN_DOC_ASCII_SYLLABLES: usize = 3;
+
+/// In a document typed with its marks, a line is read as legacy OCR only with this many junk
+/// words (untrusted Latin-1 words, unknown words, letters mixed with digits or symbols).
+const CLEAN_DOC_OCR_JUNK: usize = 2;
+
+/// The words of a line by kind, as mode detection counts them.
+#[derive(Default)]
+struct LineWords<'l> {
+    /// Word tokens.
+    words: usize,
+    /// Words with a letter only Vietnamese data gives (`ư`, `đ`, `ạ`).
+    vn: usize,
+    /// Words with Latin-1 accents only (`Thành`, `Ké`).
+    latin: usize,
+    /// Latin-1 words the corpus does not have often enough to trust.
+    bad: usize,
+    /// Unmarked words that fold a syllable (`Binh`).
+    ascii_syl: usize,
+    /// Unmarked non-syllables the corpus does not know as words.
+    unknown: usize,
+    /// Letters mixed with digits or OCR's symbols (`s6`, `d&ng`), quantities excepted.
+    ocr_mixed: usize,
+    /// Unmarked non-syllables that are not all capitals.
+    foreign: Vec<&'l str>,
+}
+
+/// Units written glued to a number in Vietnamese documents (`500kV`, `4,5km`, `2x250MVA`).
+const UNITS: [&str; 24] = [
+    "kv", "kw", "kwh", "mw", "mwh", "gw", "gwh", "mva", "kva", "km", "m2", "m3", "cm", "mm", "ha",
+    "kg", "mg", "ml", "gb", "mb", "tb", "mbps", "hz", "mhz",
+];
+
+/// Whether a token mixing digits and letters is a quantity, not OCR junk: a number, optionally
+/// times numbers (`2x135`), with a unit glued on (`500kV`) or none.
+///
+/// ```text
+/// 500kV 2x135 4,5km 2x250MVA 1.800m2  → quantities;  s6 d6ng 1a  → not
+/// ```
+fn is_quantity(s: &str) -> bool {
+    let s = s.trim_end_matches([':', ';', ',', '.']);
+    let unit_at = s
+        .find(|c: char| c.is_alphabetic() && c != 'x')
+        .unwrap_or(s.len());
+    let (number, unit) = s.split_at(unit_at);
+    let number_ok = number.starts_with(|c: char| c.is_ascii_digit())
+        && number.split('x').all(|n| {
+            n.starts_with(|c: char| c.is_ascii_digit())
+                && n.chars()
+                    .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        });
+    number_ok && (unit.is_empty() || UNITS.contains(&unit.to_lowercase().as_str()))
+}
+
+/// Whether a token is capitalised abbreviations joined by `&` (`KH&CN`, `GD&ĐT`), not junk.
+fn is_joined_abbreviation(s: &str) -> bool {
+    let s = s.trim_end_matches([':', ';', ',', '.']);
+    s.contains('&')
+        && s.split('&')
+            .all(|p| p.chars().count() >= 1 && p.chars().all(char::is_uppercase))
+}
+
 /// Whether a letter is one Tesseract's English data cannot produce: outside Latin-1.
 pub(super) fn is_vn_only(c: char) -> bool {
     c.is_alphabetic() && (c as u32) > 0xff
@@ -88,6 +152,11 @@ impl Repairer {
                 // a line without marks in a legacy-OCR document is legacy OCR that
                 // happens to hold no junk: its `Pang` is still `Đảng`
                 (Mode::Ascii, Some(Mode::Ocr)) => Mode::Ocr,
+                (Mode::Ascii | Mode::Ocr, Some(Mode::Clean))
+                    if !self.stands_out_of_clean_text(line, toks, mode) =>
+                {
+                    Mode::Clean
+                }
                 _ => mode,
             }
         } else {
@@ -129,13 +198,9 @@ impl Repairer {
         (self.detect_mode_of(line, toks), evidence)
     }
 
-    /// The mode of a line from the kinds of its words: with marks, without, foreign, or junk
-    /// that only legacy OCR makes.
-    fn detect_mode_of(&self, line: &str, toks: &[Token]) -> Mode {
-        let (mut words, mut vn, mut latin, mut bad, mut ascii_syl, mut unknown, mut ocr_mixed) =
-            (0, 0, 0, 0, 0, 0, 0);
-        // words that are no Vietnamese syllable, known to the corpus (`Internet`) or not
-        let mut foreign: Vec<&str> = Vec::new();
+    /// How many words of each kind a line holds (see [`LineWords`]).
+    fn count_words<'l>(&self, line: &'l str, toks: &[Token]) -> LineWords<'l> {
+        let mut c = LineWords::default();
         for t in toks {
             let mut s = t.text(line);
             let mut kind = t.kind;
@@ -146,35 +211,53 @@ impl Repairer {
             }
             match kind {
                 Kind::Word => {
-                    words += 1;
+                    c.words += 1;
                     if s.chars().any(is_vn_only) {
-                        vn += 1;
+                        c.vn += 1;
                     } else if !s.is_ascii() {
-                        latin += 1;
+                        c.latin += 1;
                         if !self.trusted(s) {
-                            bad += 1;
+                            c.bad += 1;
                         }
                     } else if self.fold_index.contains_key(&s.to_lowercase()) {
-                        ascii_syl += 1;
+                        c.ascii_syl += 1;
                     } else if case_of(s) != Case::Upper {
-                        foreign.push(s);
+                        c.foreign.push(s);
                         if self.model.id(&s.to_lowercase()).is_none_or(|id| {
                             // the corpus has junk too: only a frequent non-syllable is a word
                             self.model.counts[id as usize] < self.params.ocr.foreign_min_count
                         }) {
-                            unknown += 1;
+                            c.unknown += 1;
                         }
                     }
                 }
                 Kind::Mixed
-                    if s.chars()
-                        .any(|c| c.is_lowercase() || OCR_SYMBOLS.contains(&c)) =>
+                    if !is_quantity(s)
+                        && !is_joined_abbreviation(s)
+                        && s.chars()
+                            .any(|c| c.is_lowercase() || OCR_SYMBOLS.contains(&c)) =>
                 {
-                    ocr_mixed += 1;
+                    c.ocr_mixed += 1;
                 }
                 _ => {}
             }
         }
+        c
+    }
+
+    /// The mode of a line from the kinds of its words: with marks, without, foreign, or junk
+    /// that only legacy OCR makes.
+    fn detect_mode_of(&self, line: &str, toks: &[Token]) -> Mode {
+        let LineWords {
+            words,
+            vn,
+            latin,
+            bad,
+            ascii_syl,
+            unknown,
+            ocr_mixed,
+            foreign,
+        } = self.count_words(line, toks);
         if words + ocr_mixed == 0 {
             return Mode::Clean;
         }
@@ -208,6 +291,26 @@ impl Repairer {
         }
     }
 
+    /// In a document typed with its marks, a line is repaired only on strong evidence: a line
+    /// without marks there is mostly a list of codes, a name or a table row (`Ban NVT, VP`,
+    /// `Phùng Thành Vinh`, `500 kV`), and one rare name or unit would otherwise turn the
+    /// whole line into legacy OCR. Strong evidence: three unmarked syllables and no marks
+    /// (an ASCII phrase), or more junk words than marked ones, two at least (legacy OCR).
+    fn stands_out_of_clean_text(&self, line: &str, toks: &[Token], mode: Mode) -> bool {
+        let c = self.count_words(line, toks);
+        match mode {
+            Mode::Ascii => c.vn == 0 && c.latin == 0 && c.ascii_syl >= CLEAN_DOC_ASCII_SYLLABLES,
+            Mode::Ocr => {
+                // an unknown word counts only when the channel explains it as a misread
+                // syllable: a clean text's unknown words are units and names (`kV`, `Buk`)
+                let explained = c.foreign.iter().filter(|w| self.ocr_explains(w)).count();
+                let junk = c.bad + c.ocr_mixed + explained;
+                junk >= CLEAN_DOC_OCR_JUNK && junk > c.vn
+            }
+            _ => true,
+        }
+    }
+
     /// Whether legacy OCR explains a word that is no syllable: another vocabulary word is a
     /// cheap edit away under the confusion channel (`hodc` → `hoặc`), as for no English word
     /// (`office`, `contact`).
@@ -235,6 +338,37 @@ mod tests {
         );
         // no words: nothing to repair
         assert_eq!(r.detect_mode("12/2025 - 3"), Mode::Clean);
+    }
+
+    #[test]
+    fn quantities_are_not_ocr_junk() {
+        for q in [
+            "500kV", "2x135", "4,5km", "2x250MVA", "1.800m2", "220kV:", "2x10",
+        ] {
+            assert!(is_quantity(q), "{q}");
+        }
+        for j in ["s6", "d6ng", "1a", "6ng", "x2", "12abc"] {
+            assert!(!is_quantity(j), "{j}");
+        }
+        assert!(is_joined_abbreviation("KH&CN") && is_joined_abbreviation("GD&ĐT;"));
+        assert!(!is_joined_abbreviation("d&ng") && !is_joined_abbreviation("&"));
+    }
+
+    #[test]
+    fn a_clean_document_keeps_its_code_lists_names_and_table_rows() {
+        let r = crate::repair::tests::repairer();
+        let text = "Bình dân học vụ số là phong trào của toàn dân\n\
+                    Các cơ quan, đơn vị triển khai thực hiện nghiêm túc\n\
+                    Ủy ban nhân dân tỉnh chỉ đạo các sở, ngành\n\
+                    Báo cáo kết quả thực hiện trước ngày 15 hằng tháng\n\
+                    - Ban NVT, VP (CT);\n\
+                    Phùng Thành Vinh\n\
+                    Binh dan hoc vu so\n";
+        let restored = r.restore(text).text;
+        assert!(restored.contains("- Ban NVT, VP (CT);"), "{restored}");
+        assert!(restored.contains("Phùng Thành Vinh"), "{restored}");
+        // an unmarked phrase of several syllables is still ASCII to restore
+        assert!(restored.contains("Bình dân học vụ số\n"), "{restored}");
     }
 
     #[test]

@@ -124,7 +124,10 @@ impl Repairer {
                 }
             }
             Kind::Word | Kind::Mixed => {
-                if t.kind == Kind::Word && case_of(s) == Case::Upper {
+                // A capitalised word alone (`HDND`, `TDTT`) gets its `Đ` back only in text
+                // that lost its marks: text typed with them writes it as its author did.
+                // Codes (`QD-TTg`) are symbols and get it in every mode.
+                if t.kind == Kind::Word && case_of(s) == Case::Upper && mode != Mode::Clean {
                     if let Some(fixed) = self.fix_abbreviation(s) {
                         let mut o = Opt::fixed(&[self.fixed_word(s)]);
                         o.text = OptText::Owned(fixed);
