@@ -283,6 +283,7 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize, body_start: usi
         let mut items: Vec<(usize, String)> = Vec::new();
         let mut open = false;
         let mut ended = false;
+        let mut ended_by_signature = false;
         let mut i = nn;
         let mut pending = Some(first);
         loop {
@@ -311,12 +312,26 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize, body_start: usi
                 continue;
             }
             let (rest, frag) = split_signature(t);
+            let whole_line_frag = frag.is_some() && rest.trim().is_empty();
             if let Some(f) = frag {
                 frags.push((seg_start + idx, f));
             }
             let rest = rest.trim();
             if rest.is_empty() {
+                // A signature line of its own after the items closes the list: the name
+                // under it is no item's continuation (`- Lưu: VT, V.I (3), Thiện` / `KT. BỘ
+                // TRƯỞNG` / `PHÓ CHỦ NHIỆM` / `Trịnh Mạnh Linh`).
+                if whole_line_frag && !items.is_empty() && !marked && !ended {
+                    ended = true;
+                    ended_by_signature = true;
+                }
                 continue;
+            }
+            // Two columns read row by row put the block between items: an item after it,
+            // before any name, reopens the list.
+            if ended && ended_by_signature && name.is_none() && (marked || starts_item(rest)) {
+                ended = false;
+                ended_by_signature = false;
             }
             if ended {
                 if is_name_line(rest) && name.is_none() {
@@ -420,6 +435,18 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize, body_start: usi
     c
 }
 
+/// Whether a title line in capitals goes on in the next line: it ends with a comma or a
+/// joining word (`PHÓ TRƯỞNG BAN CHÍNH SÁCH,` / `THUẾ QUỐC TẾ`).
+fn continues_title(line: &str) -> bool {
+    let t = line.trim();
+    let last = t
+        .split_whitespace()
+        .last()
+        .map(|w| fold_chars(w).to_uppercase())
+        .unwrap_or_default();
+    t.ends_with([',', '-', '–']) || matches!(last.as_str(), "VA" | "VE" | "CUA" | "VA," | "THUOC")
+}
+
 fn build_signer(
     frags: &[(usize, String)],
     name: Option<(usize, String)>,
@@ -453,9 +480,22 @@ fn build_signer(
             }
         }
     }
-    if let Some((li, f)) = it.next() {
-        s.position = Some(f.clone());
-        lines.push(*li);
+    // The position is the title line just above the name (SCHEMA.md): in a stacked block
+    // (`TM. ỦY BAN NHÂN DÂN` / `KT. CHỦ TỊCH` / `PHÓ CHỦ TỊCH`) the inner `KT.` line is dropped,
+    // and it is the position only when no other title line follows it. A title wrapped over
+    // two lines (`PHÓ TRƯỞNG BAN CHÍNH SÁCH,` / `THUẾ QUỐC TẾ`) is joined.
+    let titles: Vec<&(usize, String)> = it.collect();
+    if let Some(&(li, last)) = titles.last() {
+        let mut position = last.clone();
+        let mut used = vec![*li];
+        if let [.., (pli, prev), _] = titles.as_slice() {
+            if continues_title(prev) && !AUTHORITY_RE.is_match(prev) {
+                position = format!("{prev} {position}");
+                used.insert(0, *pli);
+            }
+        }
+        s.position = Some(squash(&position));
+        lines.extend(used);
     }
     if let Some((li, n)) = name {
         s.name = Some(squash(&n));
@@ -549,6 +589,35 @@ mod tests {
         assert_eq!(s.on_behalf_of.as_deref(), Some("CHỦ TỊCH"));
         assert_eq!(s.position.as_deref(), Some("PHÓ CHỦ TỊCH"));
         assert_eq!(s.name.as_deref(), Some("Đầu Thanh Tùng"));
+    }
+
+    #[test]
+    fn stacked_blocks_take_the_title_above_the_name() {
+        let c = run(
+            "Nơi nhận:\n- Như trên;\n- Lưu: VT, CS.\nTL. CỤC TRƯỞNG\nKT. TRƯỞNG BAN CHÍNH SÁCH, THUẾ QUỐC TẾ\nPHÓ TRƯỞNG BAN\nPhạm Thị Minh Hiền",
+        );
+        let s = &c.signers[0].0;
+        assert_eq!(s.authority.as_deref(), Some("TL."));
+        assert_eq!(s.on_behalf_of.as_deref(), Some("CỤC TRƯỞNG"));
+        assert_eq!(s.position.as_deref(), Some("PHÓ TRƯỞNG BAN"));
+        assert_eq!(s.name.as_deref(), Some("Phạm Thị Minh Hiền"));
+        // the inner KT. line is the position when no other title follows it
+        let c = run("Nơi nhận:\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nNguyễn Văn An");
+        assert_eq!(c.signers[0].0.position.as_deref(), Some("KT. CHỦ TỊCH"));
+        // no authority: the title line just above the name
+        let c = run("Nơi nhận:\n- Lưu: VT.\nTRƯỞNG BAN\nPHÓ THỦ TƯỚNG\nNguyễn Văn An");
+        assert_eq!(c.signers[0].0.authority, None);
+        assert_eq!(c.signers[0].0.position.as_deref(), Some("PHÓ THỦ TƯỚNG"));
+    }
+
+    #[test]
+    fn a_name_under_the_block_is_not_an_item() {
+        let c = run(
+            "Nơi nhận:\n- Như trên;\n- Lưu: VT, V.I (3), Thiện\nKT. BỘ TRƯỞNG, CHỦ NHIỆM\nPHÓ CHỦ NHIỆM\nTrịnh Mạnh Linh",
+        );
+        let r: Vec<&str> = c.recipients.iter().map(|x| x.1.as_str()).collect();
+        assert_eq!(r, vec!["Như trên", "Lưu: VT, V.I (3), Thiện"]);
+        assert_eq!(c.signers[0].0.name.as_deref(), Some("Trịnh Mạnh Linh"));
     }
 
     #[test]

@@ -502,19 +502,99 @@ pub(crate) fn cased(doc: &Doc, upper: &str) -> String {
     cased
 }
 
-/// Title lines after the heading: stops at a blank line followed by body text, the reporting
-/// period in brackets, a separator, a line in capitals or a body opener.
+/// Words that open the enacting authority's line of a decision or resolution, printed in
+/// capitals under its title (`BỘ TRƯỞNG BỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH`, `ỦY BAN NHÂN DÂN TỈNH
+/// …`, `TRƯỞNG BAN CHỈ ĐẠO …`), folded.
+const AUTHORITY_OPENERS: &[&str] = &[
+    "bo truong",
+    "thu truong",
+    "chu tich",
+    "thu tuong",
+    "truong ban",
+    "pho truong ban",
+    "giam doc",
+    "cuc truong",
+    "tong cuc truong",
+    "vu truong",
+    "chanh van phong",
+    "chanh an",
+    "vien truong",
+    "hieu truong",
+    "tong giam doc",
+    "tong kiem toan",
+    "thong doc",
+    "uy ban nhan dan",
+    "hoi dong nhan dan",
+    "chinh phu",
+    "quoc hoi",
+    "uy ban thuong vu quoc hoi",
+    "ban chap hanh",
+    "ban thuong vu",
+    "ban bi thu",
+    "bo chinh tri",
+    "dang uy",
+    "ban chi dao",
+    "hoi dong",
+];
+
+/// A line longer than this that starts a sentence is body text, not a title's wrapped line
+/// (a wrapped title is centred and shorter; a paragraph runs the width of the page).
+const RUNNING_LINE_CHARS: usize = 100;
+
+/// Words a wrapped title line ends with when it goes on (`… CỦA` / `BỘ VĂN HÓA …`), folded.
+const JOINING_WORDS: &[&str] = &[
+    "cua", "va", "ve", "tai", "tren", "cho", "voi", "trong", "theo", "den", "so", "nam", "ngay",
+    "thuoc", "doi", "cac", "nhung", "giai", "tu", "o", "la", "de", "nham", "phuc", "vu",
+];
+
+fn ends_with_joining_word(t: &str) -> bool {
+    let t = t.trim();
+    if t.ends_with([',', '-', '–']) {
+        return true;
+    }
+    let last = t.split_whitespace().last().map(fold_lower).unwrap_or_default();
+    JOINING_WORDS.contains(&last.as_str())
+}
+
+/// Whether line `i`, in capitals, is the enacting authority of a decision or resolution rather
+/// than a title line: it opens with a position or a collective body and the next line starts
+/// the preamble (`Căn cứ …`, `QUYẾT ĐỊNH:`).
+fn is_enacting_authority(lines: &[Line], i: usize) -> bool {
+    let f = fold_lower(lines[i].text.trim());
+    if !AUTHORITY_OPENERS
+        .iter()
+        .any(|o| f.starts_with(o) && f[o.len()..].starts_with([' ', ',']) || f == *o)
+    {
+        return false;
+    }
+    let next = lines[i + 1..].iter().map(|l| l.text.trim()).find(|t| !t.is_empty());
+    next.is_none_or(|n| OPENER_RE.is_match(n) || (is_upper_text(n) && n.ends_with(':')))
+}
+
+/// Title lines after the heading, joined into one line as printed (SCHEMA.md). A title in
+/// capitals runs over the lines in capitals that follow (a title wrapped over two or three
+/// lines) up to the enacting authority's line; a title in running case goes on only where a
+/// line continues it (it starts in lower case, or the line before ends with a joining word).
+/// Either stops at body text: a blank line before a new sentence, a body opener (`Căn cứ …`,
+/// `Kính gửi`), a section number, the reporting period in brackets, a separator, a line ending
+/// with `:` (`THỦ TƯỚNG CHÍNH PHỦ điện:`). A `V/v` before a công điện's title is dropped.
 fn collect_title(lines: &[Line], start: usize, heading_rest: &str) -> (Option<String>, usize) {
     let mut parts: Vec<String> = Vec::new();
-    if !heading_rest.trim().is_empty() {
-        parts.push(org_case(heading_rest));
+    // `THÔNG BÁO KẾT LUẬN`: the second type noun is part of the heading, not the title.
+    let heading_rest = heading_rest.trim();
+    let rest_is_type = codes::TYPE_NAMES
+        .iter()
+        .any(|n| codes::folded_name(n) == fold_lower(heading_rest));
+    if !heading_rest.is_empty() && !rest_is_type {
+        parts.push(heading_rest.to_string());
     }
+    let mut in_capitals = !parts.is_empty() && is_upper_text(heading_rest);
     let mut end = start.saturating_sub(1);
     let mut i = start;
     let mut gap = 0;
     while i < lines.len() && i < start + 10 {
-        let t = lines[i].text.trim();
-        if t.is_empty() {
+        let raw = lines[i].text.trim();
+        if raw.is_empty() {
             gap += 1;
             if gap > 1 && !parts.is_empty() {
                 break;
@@ -522,20 +602,29 @@ fn collect_title(lines: &[Line], start: usize, heading_rest: &str) -> (Option<St
             i += 1;
             continue;
         }
-        // A title printed in capitals right under the heading (`KẾT LUẬN CỦA BAN THƯỜNG VỤ`).
-        let upper_start = parts.is_empty()
-            && gap == 0
-            && i == start
-            && is_upper_text(t)
-            && !PARTY_RE.is_match(&lines[i].folded)
-            && !STATE_RE.is_match(&lines[i].folded);
+        let t = match VV_RE.captures(raw) {
+            Some(c) if parts.is_empty() => c.get(1).map_or("", |m| m.as_str()).trim(),
+            _ => raw,
+        };
+        let capitals = is_upper_text(t);
+        let first = parts.is_empty();
         let stop = t.starts_with('(')
             || is_separator(t)
-            || (is_upper_text(t) && !upper_start)
             || OPENER_RE.is_match(t)
             || SECTION_RE.is_match(t)
             || KINH_GUI_RE.is_match(&lines[i].folded)
-            || PARTY_RE.is_match(&lines[i].folded);
+            || PARTY_RE.is_match(&lines[i].folded)
+            || STATE_RE.is_match(&lines[i].folded)
+            || t.ends_with(':')
+            || (!first && capitals != in_capitals && !ends_with_joining_word(&parts.join(" ")))
+            || (!first && capitals && !ends_with_joining_word(&parts.join(" ")) && is_enacting_authority(lines, i))
+            || (!first
+                && !capitals
+                && !t.starts_with(|c: char| c.is_lowercase())
+                && !ends_with_joining_word(&parts.join(" "))
+                && (t.chars().count() > RUNNING_LINE_CHARS
+                    || parts.last().is_some_and(|p| p.ends_with(['.', ';', '!', '?']))))
+            || (first && capitals && gap > 0);
         if stop {
             break;
         }
@@ -546,12 +635,11 @@ fn collect_title(lines: &[Line], start: usize, heading_rest: &str) -> (Option<St
                 break;
             }
         }
+        if first {
+            in_capitals = capitals;
+        }
         gap = 0;
-        parts.push(if upper_start {
-            org_case(t)
-        } else {
-            t.to_string()
-        });
+        parts.push(t.to_string());
         end = i;
         i += 1;
     }
