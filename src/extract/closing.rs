@@ -284,6 +284,7 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize, body_start: usi
         let mut open = false;
         let mut ended = false;
         let mut ended_by_signature = false;
+        let name_above = name.is_some();
         let mut i = nn;
         let mut pending = Some(first);
         loop {
@@ -297,6 +298,11 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize, body_start: usi
                     (i, lines[i].text.clone())
                 }
             };
+            // A name under the list closes the signature block: what follows is an annex or
+            // another page.
+            if name.is_some() && !name_above {
+                break;
+            }
             let cleaned = despeck(&raw);
             // despeck drops what OCR made of a dash (`~`, `_`): whether the line began an item
             // is read before it.

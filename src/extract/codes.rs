@@ -214,7 +214,8 @@ static REF_RE: LazyLock<Regex> = LazyLock::new(|| {
         (?:[\ \t]*/[\ \t]*(?P<year>(?:19|20)\d{2}))?
         [\ \t]*(?P<sep>[-/–])\s*
         (?P<seg1>\p{Lu}[\p{L}\d]{0,14})
-        (?P<tail>(?:[\ \t]*[-/–]\s*[\p{Lu}\d][\p{L}\d]{0,14}){0,4})",
+        # a unit numbered after a dot (`VPCP-V.I`, Vụ I) is part of its segment
+        (?P<tail>(?:[\ \t]*[-/–]\s*[\p{Lu}\d][\p{L}\d]{0,14}(?:\.[\p{Lu}\d]{1,3}\b)?){0,4})",
     )
     .expect("valid reference regex")
 });
@@ -382,6 +383,13 @@ mod tests {
         assert_eq!(r[0].reference, "54/2025/NQ-HĐND");
         assert_eq!(r[0].code.as_deref(), Some("NQ"));
         assert_eq!(refs("Luật số 36/2024/QH15 ngày"), vec!["36/2024/QH15"]);
+    }
+
+    #[test]
+    fn a_unit_numbered_after_a_dot() {
+        assert_eq!(refs("Số: 11554/VPCP-V.I ngày"), vec!["11554/VPCP-V.I"]);
+        // a sentence's full stop is no part of the symbol
+        assert_eq!(refs("số 12/BC-UBND. Ngày"), vec!["12/BC-UBND"]);
     }
 
     #[test]

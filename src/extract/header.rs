@@ -24,6 +24,8 @@ pub(crate) struct Header {
     pub vv: bool,
     pub addressees: Vec<(usize, String)>,
     pub period: Option<(usize, Period)>,
+    /// The enacting authority's line in capitals under a decision's title (`BỘ TRƯỞNG BỘ …`).
+    pub enacting: Option<(usize, String)>,
     /// First line of the body (after title / addressees).
     pub body_start: usize,
 }
@@ -51,6 +53,9 @@ static VV_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\W*V\s*[/lI1|]\s*[vV]\s*[:.]?\s*(.*)$").expect("regex"));
 static KINH_GUI_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\W*k[i1l]nh\s+g[a-z]{1,2}i\s*:?\s*(.*)$").expect("regex"));
+/// The line that opens a công điện's addressees (`THỦ TƯỚNG CHÍNH PHỦ điện:`).
+static CONG_DIEN_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\s(?:điện|dien)\s*:\s*$").expect("regex"));
 static OPENER_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^(?:Căn cứ|Thực hiện|Kính gửi|Theo|Trên cơ sở|Để|Ngày|Hôm nay|Thi hành|Nhằm|Sau khi|Xét|Qua|Vừa qua|Trong|Nay|Điều|Chương|Phần|Can cu|Thuc hien|Kinh gui|Xet)\b",
@@ -59,6 +64,15 @@ static OPENER_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static SECTION_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:[IVXL]+|\d{1,2}|[a-zđ])[.)]\s+\S").expect("regex"));
+
+/// Whether the text of its line before byte `at` holds lower-case words: running text, not
+/// a header.
+fn follows_running_text(text: &str, at: usize) -> bool {
+    let line_start = text[..at].rfind('\n').map_or(0, |p| p + 1);
+    text[line_start..at]
+        .split_whitespace()
+        .any(|w| w.chars().filter(|c| c.is_lowercase()).count() >= 2)
+}
 
 /// Canonical type name if `line` is a type heading (`BÁO CÁO`, `KẾ HOẠCH`, `THÔNG BÁO KẾT LUẬN
 /// ...`), with the rest of the line after the type name.
@@ -256,6 +270,12 @@ pub(crate) fn header_orgs(items: &[(usize, &str)]) -> Vec<(usize, String)> {
             continue;
         }
         if let Some(prev) = cands.last_mut() {
+            // A name wrapped mid-phrase (`BỘ VĂN HÓA, THỂ THAO` / `VÀ DU LỊCH`).
+            let first_word = rest.split_whitespace().next().map(fold_lower);
+            if ends_with_joining_word(&prev.1) || matches!(first_word.as_deref(), Some("va")) {
+                prev.1 = format!("{} {}", prev.1, rest);
+                continue;
+            }
             if starts_with_admin_unit(&rest) && !has_admin_unit(&prev.1) {
                 prev.1 = format!("{} {}", prev.1, rest);
                 continue;
@@ -330,6 +350,13 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize) -> Header {
         let folded = text::fold_chars(&joined);
         // The first `Số` followed by a number + symbol (a poor scan's `tháng` can read `SB0`).
         for m in NUMBER_RE.find_iter(&folded) {
+            // The document's own `Số` opens its line or follows header text in capitals
+            // (two columns read as one line); after running text (`nhận được công văn số
+            // 19/CV-TT`) it cites another document, and body text never fills the header.
+            let label_at = m.start() + m.as_str().find(['s', 'S']).unwrap_or(0);
+            if follows_running_text(&folded, label_at) {
+                continue;
+            }
             // The digit that ends the match starts the reference.
             let digit_b = m.end() - 1;
             let orig_from = text::char_to_byte(&joined, text::byte_to_char(&folded, digit_b));
@@ -383,6 +410,12 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize) -> Header {
             h.title = Some((*hi + 1, seg_start + end, t));
         }
         body_start = end + 1;
+        if let Some(k) = (end + 1..lines.len().min(end + 3)).find(|&k| !lines[k].is_blank()) {
+            if is_upper_text(lines[k].text.trim()) && is_enacting_authority(lines, k) {
+                h.enacting = Some((seg_start + k, squash(lines[k].text.trim())));
+                body_start = k + 1;
+            }
+        }
     }
     if h.title.is_none() {
         // Công văn: `V/v ...` under the number.
@@ -436,6 +469,19 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize) -> Header {
             h.addressees = items.into_iter().map(|(k, s)| (seg_start + k, s)).collect();
             body_start = body_start.max(end + 1);
             break;
+        }
+    }
+
+    // A công điện's addressees follow `THỦ TƯỚNG CHÍNH PHỦ điện:`.
+    if h.addressees.is_empty() && h.heading.as_ref().is_some_and(|x| x.1 == "Công điện") {
+        let from = body_start.saturating_sub(1).min(lines.len());
+        for (i, l) in lines.iter().enumerate().take(scan.min(50)).skip(from) {
+            if CONG_DIEN_RE.is_match(l.text.trim()) {
+                let (items, end) = collect_addressees(lines, i, "");
+                h.addressees = items.into_iter().map(|(k, s)| (seg_start + k, s)).collect();
+                body_start = body_start.max(end + 1);
+                break;
+            }
         }
     }
 
@@ -541,10 +587,10 @@ const AUTHORITY_OPENERS: &[&str] = &[
 /// (a wrapped title is centred and shorter; a paragraph runs the width of the page).
 const RUNNING_LINE_CHARS: usize = 100;
 
-/// Words a wrapped title line ends with when it goes on (`… CỦA` / `BỘ VĂN HÓA …`), folded.
+/// Words a wrapped title line ends with when it goes on (`… CỦA` / `BỘ VĂN HÓA …`), lower case.
 const JOINING_WORDS: &[&str] = &[
-    "cua", "va", "ve", "tai", "tren", "cho", "voi", "trong", "theo", "den", "so", "nam", "ngay",
-    "thuoc", "doi", "cac", "nhung", "giai", "tu", "o", "la", "de", "nham", "phuc", "vu",
+    "của", "và", "về", "tại", "trên", "cho", "với", "trong", "theo", "đến", "thuộc", "đối", "các",
+    "những", "từ", "ở", "là", "để", "nhằm",
 ];
 
 fn ends_with_joining_word(t: &str) -> bool {
@@ -552,7 +598,11 @@ fn ends_with_joining_word(t: &str) -> bool {
     if t.ends_with([',', '-', '–']) {
         return true;
     }
-    let last = t.split_whitespace().last().map(fold_lower).unwrap_or_default();
+    let last = t
+        .split_whitespace()
+        .last()
+        .map(str::to_lowercase)
+        .unwrap_or_default();
     JOINING_WORDS.contains(&last.as_str())
 }
 
@@ -567,8 +617,72 @@ fn is_enacting_authority(lines: &[Line], i: usize) -> bool {
     {
         return false;
     }
-    let next = lines[i + 1..].iter().map(|l| l.text.trim()).find(|t| !t.is_empty());
+    let next = lines[i + 1..]
+        .iter()
+        .map(|l| l.text.trim())
+        .find(|t| !t.is_empty());
     next.is_none_or(|n| OPENER_RE.is_match(n) || (is_upper_text(n) && n.ends_with(':')))
+}
+
+/// Positions that open an enacting authority's line before the body they head (`BỘ TRƯỞNG`
+/// `BỘ TƯ PHÁP`, `TRƯỞNG BAN` `CHỈ ĐẠO …`), folded upper case.
+const HEAD_POSITIONS: &[&str] = &[
+    "BO TRUONG",
+    "CHU TICH",
+    "TRUONG",
+    "GIAM DOC",
+    "TONG CUC TRUONG",
+    "CUC TRUONG",
+    "VU TRUONG",
+    "CHANH VAN PHONG",
+    "VIEN TRUONG",
+    "TONG GIAM DOC",
+];
+
+/// Nouns that open the name of a body, folded upper case.
+const BODY_NOUNS: &[&str] = &[
+    "BAN",
+    "BO",
+    "UY BAN",
+    "HOI DONG",
+    "SO",
+    "CUC",
+    "TONG CUC",
+    "VU",
+    "VAN PHONG",
+    "TRUNG TAM",
+    "VIEN",
+    "HOC VIEN",
+    "DAI HOC",
+    "KIEM TOAN",
+    "NGAN HANG",
+    "THANH TRA",
+    "DANG UY",
+];
+
+/// The body an enacting authority heads, in capitals: `BỘ TRƯỞNG BỘ VĂN HÓA …` → `BỘ VĂN HÓA
+/// …`, `TRƯỞNG BAN CHỈ ĐẠO …` → `BAN CHỈ ĐẠO …`; a collective body is itself (`ỦY BAN NHÂN DÂN
+/// TỈNH …`); `None` for a position alone (`THỦ TƯỚNG CHÍNH PHỦ` names a head, not a body).
+pub(crate) fn body_of_authority(line: &str) -> Option<String> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let folded: Vec<String> = words
+        .iter()
+        .map(|w| text::fold_chars(w).to_uppercase())
+        .collect();
+    let starts_with = |at: usize, phrase: &str| {
+        let p: Vec<&str> = phrase.split(' ').collect();
+        folded.len() >= at + p.len() && folded[at..at + p.len()].iter().zip(&p).all(|(a, b)| a == b)
+    };
+    let body_at = |at: usize| BODY_NOUNS.iter().any(|n| starts_with(at, n));
+    if body_at(0) && !HEAD_POSITIONS.iter().any(|p| starts_with(0, p)) {
+        return Some(words.join(" "));
+    }
+    let skip = HEAD_POSITIONS
+        .iter()
+        .filter(|p| starts_with(0, p))
+        .map(|p| p.split(' ').count())
+        .max()?;
+    body_at(skip).then(|| words[skip..].join(" "))
 }
 
 /// Title lines after the heading, joined into one line as printed (SCHEMA.md). A title in
@@ -616,14 +730,19 @@ fn collect_title(lines: &[Line], start: usize, heading_rest: &str) -> (Option<St
             || PARTY_RE.is_match(&lines[i].folded)
             || STATE_RE.is_match(&lines[i].folded)
             || t.ends_with(':')
-            || (!first && capitals != in_capitals && !ends_with_joining_word(&parts.join(" ")))
-            || (!first && capitals && !ends_with_joining_word(&parts.join(" ")) && is_enacting_authority(lines, i))
+            || (!first
+                && capitals != in_capitals
+                && !t.starts_with(|c: char| c.is_lowercase())
+                && !ends_with_joining_word(&parts.join(" ")))
+            || (!first && capitals && is_enacting_authority(lines, i))
             || (!first
                 && !capitals
                 && !t.starts_with(|c: char| c.is_lowercase())
                 && !ends_with_joining_word(&parts.join(" "))
                 && (t.chars().count() > RUNNING_LINE_CHARS
-                    || parts.last().is_some_and(|p| p.ends_with(['.', ';', '!', '?']))))
+                    || parts
+                        .last()
+                        .is_some_and(|p| p.ends_with(['.', ';', '!', '?']))))
             || (first && capitals && gap > 0);
         if stop {
             break;
@@ -706,7 +825,7 @@ fn collect_addressees(lines: &[Line], at: usize, first: &str) -> (Vec<(usize, St
 pub(crate) fn issuer_from_body(doc: &Doc, from: usize, to: usize) -> Option<(usize, String)> {
     static RE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?:^|[,;.]\s+|\n)((?:ban|so|uy ban|ubnd|dang uy|van phong|bo|tinh uy|thanh uy|huyen uy|hoi dong|cong an|truong|mat tran|hoi|doan|lien doan|chi bo|phong|trung tam|cuc|vien|tong cuc)\s[^,.;:\n]{0,80}?)\s+(?:b[a-z]{0,2}o\s+c[a-z0-9]{1,2}o|ban hanh|thong bao|huong dan|xay dung|de nghi|kinh trinh|trinh|to chuc|trien khai|quyet dinh|ket luan)\b",
+            r"(?:^|[,;.]\s+|\n)((?:ban|so|uy ban|ubnd|dang uy|van phong|bo|tinh uy|thanh uy|huyen uy|hoi dong|cong an|truong|mat tran|hoi|doan|lien doan|chi bo|phong|trung tam|cuc|vien|tong cuc)\s[^,.;:\n]{0,80}?)\s+(?:b[a-z]{0,2}o\s+c[a-z0-9]{1,2}o|ban hanh|thong bao|huong dan|xay dung|de nghi|kinh trinh|trinh|to chuc|trien khai|quyet dinh|ket luan|nhan duoc|cong bo|co y kien|tra loi|yeu cau)\b",
         )
         .expect("regex")
     });
@@ -717,13 +836,15 @@ pub(crate) fn issuer_from_body(doc: &Doc, from: usize, to: usize) -> Option<(usi
     let flat: Vec<String> = doc.lines[from..to].iter().map(|l| l.text.clone()).collect();
     let joined = flat.join(" ");
     let f = fold_lower(&joined);
-    let c = RE.captures(&f)?;
-    let m = c.get(1)?;
-    let orig = text::map_range(&joined, &f, m.start(), m.end());
-    let name = squash(orig);
-    if !name.chars().next().is_some_and(|c| c.is_uppercase()) {
-        return None;
-    }
+    // The first clause whose subject is a name (capitalised): `bổ sung … trình` is no body.
+    let (m, name) = RE.captures_iter(&f).find_map(|c| {
+        let m = c.get(1)?;
+        let name = squash(text::map_range(&joined, &f, m.start(), m.end()));
+        name.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase())
+            .then_some((m, name))
+    })?;
     // Line of the match.
     let mut acc = 0;
     let mut li = from;

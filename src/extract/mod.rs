@@ -363,6 +363,17 @@ fn second_document(doc: &Doc) -> Option<usize> {
     Some(s)
 }
 
+/// The shape of a symbol: Party `57-NQ/TW` (hyphen before the type), State `23/2023/QĐ-TTg`
+/// or `9661/UBND-VX` (slash first); `None` when it has neither.
+fn symbol_is_party(reference: &str) -> Option<bool> {
+    let rest = reference.trim_start_matches(|c: char| c.is_ascii_digit());
+    match rest.chars().next() {
+        Some('-') => Some(true),
+        Some('/') => Some(false),
+        _ => None,
+    }
+}
+
 /// Extracts the metadata of one document from its text.
 ///
 /// `layout`, when given, holds the OCR lines with positions: the issuer is then read from the
@@ -479,17 +490,33 @@ pub fn extract(text: &str, layout: Option<&[LayoutLine]>) -> Extraction {
             ctx.put("doc_type.name", li, li, Source::rule("type_from_code", 0.7));
         }
     }
+    if m.doc_type.name.is_none() && h.heading.is_none() {
+        // A letter with `Kính gửi:` and no type heading is a công văn.
+        if let Some((li, _)) = h.addressees.first() {
+            m.doc_type.name = Some("Công văn".into());
+            ctx.put(
+                "doc_type.name",
+                *li,
+                *li,
+                Source::rule("kinh_gui_without_heading", 0.6),
+            );
+        }
+    }
     if m.doc_type.name.is_none() {
         warnings.push("document type not found (no type heading, V/v line or type code)".into());
     }
-    if let Some(c) = own_code {
+    // A State công văn has no type code in its symbol: `5333/CT-CS` is Cục Thuế's office
+    // code, not Chỉ thị.
+    let state_letter = h.heading.is_none()
+        && m.doc_type.name.as_deref() == Some("Công văn")
+        && party != Some(true);
+    if let Some(c) = own_code.filter(|c| !state_letter || c == "CV") {
         let li = h.reference.as_ref().map(|(i, _)| *i).unwrap_or(0);
         m.doc_type.code = Some(c);
         ctx.put("doc_type.code", li, li, Source::rule("number_symbol", 0.95));
     }
-    if m.reference.is_none() {
-        warnings.push("document number (Số ...) not found in the header".into());
-    }
+    // Without a printed symbol the code stays null (SCHEMA.md: the code is the abbreviation
+    // inside the symbol).
 
     // Issuer.
     let left = layout.map(layout_left_header).unwrap_or_default();
@@ -533,6 +560,19 @@ pub fn extract(text: &str, layout: Option<&[LayoutLine]>) -> Extraction {
                     Source::rule("header_left_column", 0.85),
                 );
             }
+        } else if let Some((li, name)) = h
+            .enacting
+            .as_ref()
+            .and_then(|(li, a)| header::body_of_authority(a).map(|b| (*li, b)))
+        {
+            m.issuer.name = Some(header::cased(&doc, &name));
+            let mut s = Source::rule("enacting_authority", 0.7);
+            s.flags.push("inferred_from_authority".into());
+            ctx.put("issuer.name", li, li, s);
+            warnings.push(
+                "issuer not printed in a header: taken from the enacting authority under the title"
+                    .into(),
+            );
         } else if let Some((li, name)) = header::issuer_from_body(&doc, h.body_start, seg_end) {
             m.issuer.name = Some(name);
             let mut s = Source::rule("opening_paragraph", 0.6);
@@ -544,7 +584,13 @@ pub fn extract(text: &str, layout: Option<&[LayoutLine]>) -> Extraction {
             if let Some(ob) = s
                 .on_behalf_of
                 .as_deref()
-                .filter(|_| s.authority.as_deref().is_some_and(|a| a.starts_with('T')))
+                // only `TM.`/`T/M` sign for a collective body; `TL.`/`TUQ.` sign for a
+                // head (`TL. CỤC TRƯỞNG`), which names no body
+                .filter(|_| {
+                    s.authority
+                        .as_deref()
+                        .is_some_and(|a| a == "TM." || a == "T/M")
+                })
             {
                 m.issuer.name = Some(text::org_case(ob));
                 let li = l.first().copied().unwrap_or(0);
@@ -742,6 +788,32 @@ pub fn extract(text: &str, layout: Option<&[LayoutLine]>) -> Extraction {
         }
         ctx.put(&format!("references[{k}]"), li, li, src);
         m.references.push(r);
+    }
+
+    // System, when neither header, number nor signature told it: the shape of the cited
+    // symbols (a document cites mostly its own system's documents).
+    if m.system.is_none() {
+        let shapes: Vec<bool> = m
+            .references
+            .iter()
+            .filter_map(|r| symbol_is_party(&r.reference))
+            .collect();
+        let party_n = shapes.iter().filter(|p| **p).count();
+        let state_n = shapes.len() - party_n;
+        let (major, minor, sys) = if party_n >= state_n {
+            (party_n, state_n, System::Party)
+        } else {
+            (state_n, party_n, System::State)
+        };
+        if major >= 2 && major >= 3 * minor {
+            m.system = Some(sys);
+            let mut src = Source::rule("cited_symbols", 0.6);
+            src.flags.push("inferred_from_citations".into());
+            ctx.evidence.insert("system".into(), src);
+            warnings.retain(|w| !w.starts_with("system (Party/State) not determined"));
+            warnings
+                .push("system (Party/State) inferred from the shapes of the cited symbols".into());
+        }
     }
 
     // Targets.
