@@ -220,9 +220,11 @@ pub fn read(dir: &Path) -> Result<RunStatus, StatusError> {
     let done_entries = latest
         .values()
         .filter(|(e, _)| e.status == EntryStatus::Done);
+    // Reports written before `started` was recorded (0) say nothing about when they ran.
     let runs: Vec<&LastRun> = statuses
         .iter()
         .filter_map(|s| s.last_run.as_ref())
+        .filter(|r| r.started > 0)
         .collect();
     let first_start = runs.iter().map(|r| r.started as f64).reduce(f64::min);
     let last_end = runs
@@ -244,7 +246,11 @@ pub fn read(dir: &Path) -> Result<RunStatus, StatusError> {
         pages_per_minute: if seconds >= 1.0 {
             run_pages as f64 / seconds * 60.0
         } else {
-            runs.iter().map(|r| r.pages_per_minute).sum()
+            statuses
+                .iter()
+                .filter_map(|s| s.last_run.as_ref())
+                .map(|r| r.pages_per_minute)
+                .sum()
         },
         seconds,
     };
