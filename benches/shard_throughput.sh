@@ -5,13 +5,13 @@
 # median of REPS runs is reported.
 #
 #   bash benches/shard_throughput.sh                       # the fixtures' scans and legacy OCR
-#   REPS=5 SHARDS="2 4" bash benches/shard_throughput.sh DIR...
+#   REPS=5 SHARDS="2 4 4@2" bash benches/shard_throughput.sh DIR...   # 4@2: 4 shards, 2 at a time
 #   COPIES=4 bash benches/shard_throughput.sh              # the inputs 4 times over (more documents)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 bin=${SOHOA_BIN:-$repo/target/release/sohoa}
 reps=${REPS:-3}
-shards=${SHARDS:-2 4}
+shards=${SHARDS:-2 4 4@2}
 if [ $# -eq 0 ]; then
     set -- "$repo/fixtures/scans" "$repo/fixtures/legacy-ocr"
 fi
@@ -39,17 +39,14 @@ one_run() { # seconds of one --jobs 2 run
     echo "$(now) - $t0" | bc
 }
 
-sharded_run() { # seconds of N one-job shard processes started together, until the last ends
-    local n=$1
+sharded_run() { # seconds of N one-job shard processes, P at a time (default all), until the last ends
+    local n=${1%@*} p=${1#*@}
     shift
     rm -rf "$work/out"
-    local t0 pids=()
+    local t0
     t0=$(now)
-    for k in $(seq 0 $((n - 1))); do
-        "$bin" run "$@" --out "$work/out" --jobs 1 --progress none --quiet --shard "$k/$n" &
-        pids+=($!)
-    done
-    for pid in "${pids[@]}"; do wait "$pid"; done
+    seq 0 $((n - 1)) | xargs -P "$p" -I{} "$bin" run "$@" --out "$work/out" --jobs 1 \
+        --progress none --quiet --shard "{}/$n"
     echo "$(now) - $t0" | bc
 }
 
@@ -71,7 +68,8 @@ printf '| %-32s | %8s | %10s | %12s |\n' "run" "seconds" "pages/min" "vs --jobs 
 printf '| %-32s | %8.1f | %10.1f | %12s |\n' "one process, --jobs 2" "$one" "$(echo "$pages * 60 / $one" | bc -l)" "1.00x"
 for n in $shards; do
     t=$(tr ' ' '\n' <<<"${times[$n]}" | grep . | median)
-    printf '| %-32s | %8.1f | %10.1f | %11.2fx |\n' "$n shards at once, --jobs 1 each" "$t" \
+    if [[ "$n" == *@* ]]; then label="${n%@*} shards, ${n#*@} at a time, --jobs 1"; else label="$n shards at once, --jobs 1 each"; fi
+    printf '| %-32s | %8.1f | %10.1f | %11.2fx |\n' "$label" "$t" \
         "$(echo "$pages * 60 / $t" | bc -l)" "$(echo "$t / $one" | bc -l)"
     echo "  runs: ${times[$n]}(one process: ${times[one]})" >&2
 done

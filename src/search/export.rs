@@ -12,8 +12,9 @@
 //! ```
 //! use sohoa::search::export::bulk_lines;
 //! use sohoa::search::record::Record;
-//! let record = Record::from_json(br#"{"format": "sohoa-record/1", "source": {"path": "a.pdf"},
-//!   "text": "Đảng ủy", "metadata": {"reference": "42-BC/BTGDVTU"}}"#).unwrap();
+//! let json = r#"{"format": "sohoa-record/1", "source": {"path": "a.pdf"},
+//!   "text": "Đảng ủy", "metadata": {"reference": "42-BC/BTGDVTU"}}"#;
+//! let record = Record::from_json(json.as_bytes()).unwrap();
 //! let lines = bulk_lines("sohoa", "a.pdf.json", &record)?;
 //! assert_eq!(lines[0], r#"{"index":{"_id":"a.pdf.json","_index":"sohoa"}}"#);
 //! assert!(lines[1].contains(r#""reference":"42-BC/BTGDVTU""#));
