@@ -5,7 +5,7 @@ BIN := target/release/sohoa
 DEMO_OUT := out/demo
 SHARED ?= ../shared
 
-.PHONY: setup build demo test lint bench model
+.PHONY: setup build demo test test-cluster lint bench model
 
 ## Install what is missing (Debian packages, libpdfium.so, Python tools). Idempotent.
 setup:
@@ -28,6 +28,11 @@ model: build
 ## Run every test (unit, CLI end to end, doc tests) with the release profile the demo uses.
 test: setup
 	$(CARGO) test --release --locked
+
+## A one-node SLURM cluster on this machine (slurm-wlm, munge): the array recipe over the fixtures
+## equals one run, and scancel + requeue loses nothing. Needs root; not part of `make test`.
+test-cluster: build
+	bash scripts/test_cluster.sh
 
 lint:
 	$(CARGO) fmt --all -- --check

@@ -29,6 +29,9 @@ enum Command {
     /// Process files and folders in a resumable batch: JSON, text and searchable PDF per document.
     #[cfg(feature = "ocr")]
     Run(crate::pipeline::command::RunArgs),
+    /// Progress of a run over all its shards: done, failed (why), pages, throughput.
+    #[cfg(feature = "ocr")]
+    Status(crate::pipeline::status::StatusArgs),
     /// Build, inspect and adapt the language model.
     Lm(crate::lm::command::LmArgs),
     /// Restore diacritics and undo OCR confusions in text.
@@ -44,6 +47,9 @@ enum Command {
     /// Serve a local web UI over the index (http://127.0.0.1:8080/).
     #[cfg(feature = "search")]
     Serve(crate::search::command::ServeArgs),
+    /// Export the records for another search engine (`_bulk` NDJSON for OpenSearch/Elasticsearch).
+    #[cfg(feature = "search")]
+    Export(crate::search::export::ExportArgs),
 }
 
 /// Parses the process arguments, runs the subcommand and returns the exit status.
@@ -67,6 +73,8 @@ pub fn main() -> ExitCode {
         Command::Ocr(args) => crate::ocr::command::ocr(args),
         #[cfg(feature = "ocr")]
         Command::Run(args) => crate::pipeline::command::run(args),
+        #[cfg(feature = "ocr")]
+        Command::Status(args) => crate::pipeline::status::status(args),
         Command::Lm(args) => crate::lm::command::lm(args),
         Command::Restore(args) => crate::repair::command::restore(args),
         Command::Extract(args) => crate::extract::command::extract(args),
@@ -76,6 +84,8 @@ pub fn main() -> ExitCode {
         Command::Search(args) => crate::search::command::search(args),
         #[cfg(feature = "search")]
         Command::Serve(args) => crate::search::command::serve(args),
+        #[cfg(feature = "search")]
+        Command::Export(args) => crate::search::export::export(args),
     }
 }
 

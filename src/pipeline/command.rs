@@ -1,7 +1,8 @@
 //! `sohoa run`: the batch command for archive staff.
 
 use super::progress::ProgressMode;
-use super::run::{RunOptions, RunReport, run as run_batch};
+use super::run::{RunOptions, RunReport, run as run_batch, state_files};
+use super::shard::Shard;
 use crate::ingest::Limits;
 use crate::ocr::OcrOptions;
 use crate::repair::Repairer;
@@ -16,7 +17,7 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 /// Arguments of `sohoa run`.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  sohoa run /archive/scans --out /archive/sohoa --pdf\n  sohoa run a.pdf b.tif legacy.txt --out out --jobs 2 --progress json\n\nRe-running the same command skips finished documents and resumes interrupted ones.\nExit status: 0 all done, 1 some files failed, 2 bad arguments, 3 could not run, 130 interrupted."
+    after_help = "Examples:\n  sohoa run /archive/scans --out /archive/sohoa --pdf\n  sohoa run a.pdf b.tif legacy.txt --out out --jobs 2 --progress json\n  sohoa run /shared/scans --out /shared/sohoa --shard 2/8 --jobs 1   # one of 8 nodes\n\nRe-running the same command skips finished documents and resumes interrupted ones.\nExit status: 0 all done, 1 some files failed, 2 bad arguments, 3 could not run, 130 interrupted."
 )]
 pub struct RunArgs {
     /// Files or folders (walked recursively): PDF, TIFF, PNG, JPEG, and `.txt` legacy OCR text.
@@ -52,9 +53,18 @@ pub struct RunArgs {
     /// Hot folder: after the run, look for new or changed files every N seconds until stopped.
     #[arg(long, value_name = "SECONDS")]
     pub watch: Option<u64>,
+    /// Process only shard K (from 0) of N: the documents whose path hashes to K; shards share
+    /// DIR, each with its own manifest and report [default: from $SLURM_ARRAY_TASK_ID and
+    /// $SLURM_ARRAY_TASK_COUNT, or $JOB_COMPLETION_INDEX with --shards].
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// The number of shards when the scheduler gives only the index ($JOB_COMPLETION_INDEX of a
+    /// Kubernetes Indexed Job).
+    #[arg(long, value_name = "N")]
+    pub shards: Option<u32>,
 }
 
-fn summary(report: &RunReport, out: &std::path::Path) -> String {
+fn summary(report: &RunReport, report_path: &std::path::Path) -> String {
     let mut text = format!(
         "sohoa run: {} documents: {} done, {} skipped (already done), {} failed; {} pages ({} failed) in {:.1} s, {:.1} pages/min{}\n  report: {}",
         report.documents,
@@ -70,7 +80,7 @@ fn summary(report: &RunReport, out: &std::path::Path) -> String {
         } else {
             ""
         },
-        out.join(super::run::REPORT_FILE).display()
+        report_path.display()
     );
     for failure in &report.failures {
         match failure.page {
@@ -86,6 +96,13 @@ fn summary(report: &RunReport, out: &std::path::Path) -> String {
 
 /// Runs `sohoa run` and returns the documented exit status.
 pub fn run(args: RunArgs) -> ExitCode {
+    let shard = match Shard::choose(args.shard, args.shards, |name| std::env::var(name).ok()) {
+        Ok(shard) => shard,
+        Err(err) => {
+            eprintln!("sohoa run: {err}");
+            return ExitCode::from(crate::command::EXIT_USAGE);
+        }
+    };
     let (repairer, model) = if args.no_repair {
         (None, "none".to_string())
     } else {
@@ -132,7 +149,9 @@ pub fn run(args: RunArgs) -> ExitCode {
         } else {
             args.progress
         },
+        shard,
     };
+    let report_path = args.out.join(state_files(shard.as_ref()).1);
     loop {
         let report = match run_batch(
             &args.inputs,
@@ -153,7 +172,7 @@ pub fn run(args: RunArgs) -> ExitCode {
                     eprintln!("sohoa: {}: {}", failure.path, failure.reason);
                 }
             } else {
-                eprintln!("{}", summary(&report, &args.out));
+                eprintln!("{}", summary(&report, &report_path));
             }
         }
         if report.interrupted {

@@ -57,23 +57,18 @@ pub struct Manifest {
 impl Manifest {
     /// Opens (creating) `DIR/manifest.jsonl` and reads the latest entry per document.
     pub fn open(dir: &Path) -> std::io::Result<Manifest> {
-        let path = dir.join(MANIFEST_FILE);
+        Manifest::open_file(dir, MANIFEST_FILE)
+    }
+
+    /// Opens (creating) the manifest `DIR/FILE_NAME` (a shard's own manifest, see
+    /// [`super::shard::Shard::manifest_file`]) and reads the latest entry per document.
+    pub fn open_file(dir: &Path, file_name: &str) -> std::io::Result<Manifest> {
+        let path = dir.join(file_name);
         let mut latest = HashMap::new();
         let mut damaged_lines = 0;
         let mut ends_cleanly = true;
-        if let Ok(file) = File::open(&path) {
-            for line in BufReader::new(file).split(b'\n') {
-                let line = line?;
-                if line.is_empty() {
-                    continue;
-                }
-                match serde_json::from_slice::<Entry>(&line) {
-                    Ok(entry) => {
-                        latest.insert(entry.path.clone(), entry);
-                    }
-                    Err(_) => damaged_lines += 1,
-                }
-            }
+        if path.exists() {
+            (latest, damaged_lines) = read_latest(&path)?;
             let bytes = std::fs::read(&path)?;
             ends_cleanly = bytes.is_empty() || bytes.ends_with(b"\n");
         }
@@ -111,6 +106,26 @@ impl Manifest {
         file.write_all(&line)?;
         file.sync_data()
     }
+}
+
+/// Reads a manifest file without opening it for writing: the latest entry per document, and
+/// the number of lines that could not be read (a line cut short by a crash).
+pub fn read_latest(path: &Path) -> std::io::Result<(HashMap<String, Entry>, usize)> {
+    let mut latest = HashMap::new();
+    let mut damaged_lines = 0;
+    for line in BufReader::new(File::open(path)?).split(b'\n') {
+        let line = line?;
+        if line.is_empty() {
+            continue;
+        }
+        match serde_json::from_slice::<Entry>(&line) {
+            Ok(entry) => {
+                latest.insert(entry.path.clone(), entry);
+            }
+            Err(_) => damaged_lines += 1,
+        }
+    }
+    Ok((latest, damaged_lines))
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, synced, then renamed.

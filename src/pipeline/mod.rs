@@ -12,7 +12,7 @@
 //! use std::sync::atomic::AtomicBool;
 //! let options = RunOptions {
 //!     out: "out".into(), jobs: 0, pdf: false, force_ocr: false, ocr: OcrOptions::default(),
-//!     password: None, limits: Limits::default(), progress: ProgressMode::None,
+//!     password: None, limits: Limits::default(), progress: ProgressMode::None, shard: None,
 //! };
 //! let report = run(&["scans".into()], &options, None, "none", &AtomicBool::new(false))?;
 //! println!("{} done, {} failed", report.done, report.failed);
@@ -26,6 +26,8 @@ pub mod progress;
 pub mod record;
 pub mod run;
 pub mod searchable_pdf;
+pub mod shard;
+pub mod status;
 
 use crate::ingest::{Document, PageContent, PageOptions, Word};
 use manifest::temp_path;

@@ -4,6 +4,7 @@ use super::discover::{Input, discover};
 use super::manifest::{Entry, Manifest, Status, write_atomically};
 use super::progress::{Progress, ProgressMode};
 use super::record::{PageRecord, RECORD_FORMAT, Record, SourceInfo, Timing, ToolInfo};
+use super::shard::Shard;
 use crate::extract::{self, LayoutLine};
 use crate::ingest::{Document, Limits, PageOptions, Word};
 use crate::ocr::{self, OcrOptions, TextSource};
@@ -42,6 +43,8 @@ pub struct RunOptions {
     pub limits: Limits,
     /// How progress is shown.
     pub progress: ProgressMode,
+    /// Only the documents of this shard, with the shard's own manifest and report; `None`: all.
+    pub shard: Option<Shard>,
 }
 
 /// A document that could not be processed, or a page that failed.
@@ -82,6 +85,12 @@ pub struct RunReport {
     pub interrupted: bool,
     /// sohoa, model and language fingerprint.
     pub key: String,
+    /// Unix time the run started (with `seconds`, when it ran: `sohoa status` sums shards).
+    #[serde(default)]
+    pub started: u64,
+    /// The shard this run processed, when it was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<Shard>,
 }
 
 enum Plan {
@@ -573,7 +582,28 @@ fn remove_stale_temporaries(out: &Path) {
     }
 }
 
-/// Runs a batch over `inputs` and returns its report (also written to `OUT/run-report.json`).
+/// Removes the temporary files a killed run of this shard left behind for its own documents,
+/// and only those: other shards may be writing theirs into the same folder right now.
+fn remove_own_temporaries(out: &Path, documents: &[Input]) {
+    for input in documents {
+        for suffix in ["json", "txt", "searchable.pdf"] {
+            let output = out.join(format!("{}.{suffix}", input.rel));
+            let _ = std::fs::remove_file(super::manifest::temp_path(&output));
+        }
+    }
+}
+
+/// The file names of the manifest and run report of a run of `shard` (today's names when the
+/// run is not sharded, so existing folders still resume).
+pub fn state_files(shard: Option<&Shard>) -> (String, String) {
+    match shard {
+        Some(shard) => (shard.manifest_file(), shard.report_file()),
+        None => (super::manifest::MANIFEST_FILE.into(), REPORT_FILE.into()),
+    }
+}
+
+/// Runs a batch over `inputs` and returns its report (also written to `OUT/run-report.json`,
+/// or the shard's `OUT/run-report.shard-K-of-N.json`).
 ///
 /// `model` is the repair model's fingerprint (part of the key that decides what is redone).
 pub fn run(
@@ -584,9 +614,10 @@ pub fn run(
     interrupted: &AtomicBool,
 ) -> std::io::Result<RunReport> {
     let started = Instant::now();
+    let started_unix = unix_now();
     std::fs::create_dir_all(&options.out)?;
-    remove_stale_temporaries(&options.out);
-    let manifest = Manifest::open(&options.out)?;
+    let (manifest_file, report_file) = state_files(options.shard.as_ref());
+    let manifest = Manifest::open_file(&options.out, &manifest_file)?;
     let tool = ToolInfo {
         version: env!("CARGO_PKG_VERSION").into(),
         model: model.into(),
@@ -596,7 +627,15 @@ pub fn run(
         "sohoa {}; model {}; lang {}; force-ocr {}; pdf {}",
         tool.version, tool.model, tool.lang, options.force_ocr, options.pdf
     );
-    let (found, unreadable) = discover(inputs, &options.out);
+    let (mut found, mut unreadable) = discover(inputs, &options.out);
+    match &options.shard {
+        Some(shard) => {
+            found.retain(|input| shard.contains(&input.rel));
+            unreadable.retain(|(path, _)| shard.contains(&path.display().to_string()));
+            remove_own_temporaries(&options.out, &found);
+        }
+        None => remove_stale_temporaries(&options.out),
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)
         .build()
@@ -655,6 +694,8 @@ pub fn run(
         report: Mutex::new(RunReport {
             documents: jobs.len() + unreadable.len(),
             key,
+            started: started_unix,
+            shard: options.shard,
             ..RunReport::default()
         }),
     };
@@ -695,6 +736,6 @@ pub fn run(
         0.0
     };
     let json = serde_json::to_vec_pretty(&report).map_err(std::io::Error::from)?;
-    write_atomically(&options.out.join(REPORT_FILE), &json)?;
+    write_atomically(&options.out.join(report_file), &json)?;
     Ok(report)
 }

@@ -424,7 +424,12 @@ fn indexed_stamps(index: &Index) -> Result<HashMap<String, Stamp>> {
 
 /// Collects `(relative path, path)` of the `*.json` files under `dir`, skipping hidden entries,
 /// the index folder and symbolic links to folders.
-fn collect_records(root: &Path, dir: &Path, index_path: &Path, out: &mut Vec<(String, PathBuf)>) {
+pub(crate) fn collect_records(
+    root: &Path,
+    dir: &Path,
+    index_path: &Path,
+    out: &mut Vec<(String, PathBuf)>,
+) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

@@ -25,6 +25,7 @@
 
 pub mod command;
 pub mod diff;
+pub mod export;
 pub mod index;
 pub mod query;
 pub mod record;
