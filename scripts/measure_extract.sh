@@ -2,8 +2,10 @@
 # Reproduces the "Metadata extraction" table of README.md: `sohoa extract --metadata-only`
 # scored by ../shared/tools/extract_score.py against ../shared/fixtures/gold.
 #
-#   scripts/measure_extract.sh            # all three rows
-#   scripts/measure_extract.sh text ocr   # some rows (text | legacy | scans)
+#   scripts/measure_extract.sh                 # the three dev rows
+#   scripts/measure_extract.sh docs docs-legacy  # the 22 docs: correct text, legacy OCR
+#   rows: text | legacy | scans | docs | docs-legacy (legacy OCR made once by
+#   scripts/make_docs_legacy.sh into $DOCS_LEGACY, default /tmp/sohoa-docs-legacy)
 #
 # Needs ../shared (the development fixtures) and a release build (cargo build --release --locked).
 set -euo pipefail
@@ -45,7 +47,19 @@ for row in $ROWS; do
         cp "$GOLD/$n.json" "$gold/$n.$v.json"
         "$SOHOA" extract --metadata-only "$f" > "$out/$n.$v.json"
       done ;;
-    *) echo "unknown row $row (text | legacy | scans)" >&2; exit 2 ;;
+    docs)   # (d) the 22 more documents' correct text
+      gold=$SHARED/fixtures/docs
+      for f in "$SHARED"/fixtures/docs/*.txt; do
+        "$SOHOA" extract --metadata-only "$f" > "$out/$(basename "$f" .txt).json"
+      done ;;
+    docs-legacy) # (e) the same documents as legacy OCR (rendered, `tesseract -l eng`)
+      gold=$SHARED/fixtures/docs
+      legacy=${DOCS_LEGACY:-/tmp/sohoa-docs-legacy}
+      SHARED=$SHARED scripts/make_docs_legacy.sh "$legacy"
+      for f in "$legacy"/*.txt; do
+        "$SOHOA" extract --metadata-only "$f" > "$out/$(basename "$f" .txt).json"
+      done ;;
+    *) echo "unknown row $row (text | legacy | scans | docs | docs-legacy)" >&2; exit 2 ;;
   esac
   echo "== $row"
   $SCORE "$gold" "$out"

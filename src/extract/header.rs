@@ -374,7 +374,12 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize) -> Header {
     }
 
     // Place and date: the first date line in the header (or just after it).
-    let date_zone = (header_end + 2).min(lines.len()).max(hdr_lines.len());
+    // two lines past the header, blank lines not counted (legacy OCR spaces every line)
+    let date_zone = (header_end..lines.len())
+        .filter(|&k| !lines[k].is_blank())
+        .nth(2)
+        .map_or(lines.len(), |k| k + 1)
+        .max(hdr_lines.len());
     for (i, l) in lines.iter().take(date_zone).enumerate() {
         if let Some((place, iso)) = dates::date_line(&l.text, &l.folded) {
             h.date = Some((seg_start + i, iso));
@@ -743,7 +748,7 @@ fn collect_title(lines: &[Line], start: usize, heading_rest: &str) -> (Option<St
                     || parts
                         .last()
                         .is_some_and(|p| p.ends_with(['.', ';', '!', '?']))))
-            || (first && capitals && gap > 0);
+            || (first && capitals && gap > 1);
         if stop {
             break;
         }

@@ -27,13 +27,19 @@ pub enum Case {
 /// assert_eq!(case_of("ĐẢNG"), Case::Upper);
 /// assert_eq!(case_of("Tỉnh"), Case::Title);
 /// assert_eq!(case_of("ủy"), Case::Lower);
+/// assert_eq!(case_of("CHiNH"), Case::Upper); // legacy OCR's small letter for a marked capital
 /// ```
 pub fn case_of(token: &str) -> Case {
     let letters: Vec<char> = token.chars().filter(|c| c.is_alphabetic()).collect();
     match letters.first() {
         None => Case::Lower,
         Some(first) if first.is_uppercase() => {
-            if letters.len() > 1 && letters.iter().all(|c| !c.is_lowercase()) {
+            let lower = letters.iter().filter(|c| c.is_lowercase()).count();
+            // legacy OCR drops one capital's marks into a small letter (`CHiNH`, `TiNH`):
+            // a long word with one small letter after its second is upper case
+            let misread_capital =
+                letters.len() >= 4 && lower == 1 && letters[..2].iter().all(|c| c.is_uppercase());
+            if letters.len() > 1 && (lower == 0 || misread_capital) {
                 Case::Upper
             } else {
                 Case::Title
