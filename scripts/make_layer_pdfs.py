@@ -11,7 +11,8 @@ born-digital pages are trusted as they are.
 
     python3 scripts/make_layer_pdfs.py OUTDIR [--shared ../shared] [--small]
 
-Writes OUTDIR/<name>.pdf and OUTDIR/<name>.lines.txt (the printed text, for vnscore.py):
+Writes OUTDIR/<name>.pdf and OUTDIR/<name>.lines.txt (the printed text, for vnscore.py; a form
+feed between the born-digital and the scanned part):
 
   kh-03.poor.eng-layer       the poor dev scan (200 dpi, 8 pages), a poor `eng` layer
   bc-42.office.eng-layer     the office dev scan (300 dpi), a good `eng` layer
@@ -65,7 +66,7 @@ def render(text_lines, quality, seed, work, shared):
 
 def born_digital_with_scan(doc_lines, scan_lines, out, work, shared, seed):
     """A born-digital page of `doc_lines` with a poor scan of `scan_lines` (with an `eng`
-    layer) appended; returns the printed text of both."""
+    layer) appended; returns the printed text of both, a form feed between them."""
     work.mkdir(parents=True, exist_ok=True)
     text = work / "digital.txt"
     text.write_text("\n".join(doc_lines) + "\n", encoding="utf-8")
@@ -75,7 +76,7 @@ def born_digital_with_scan(doc_lines, scan_lines, out, work, shared, seed):
     layered = work / "scan-layer.pdf"
     layer_pdf(scan, layered, work / "layer")
     run("qpdf", "--empty", "--pages", digital, layered, "--", out)
-    return "\n".join(doc_lines) + "\n" + printed
+    return "\n".join(doc_lines) + "\n\f" + printed
 
 
 def main():

@@ -121,8 +121,6 @@ impl Repairer {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn clean_vietnamese_is_clean_and_english_ocr_of_it_is_legacy() {
         let r = crate::repair::tests::repairer();

@@ -41,9 +41,9 @@ pub struct TwoReadingsParams {
 impl Default for TwoReadingsParams {
     fn default() -> Self {
         TwoReadingsParams {
-            first_unseen_cost: 5.0,
+            first_unseen_cost: 7.0,
             second_unseen_cost: 5.0,
-            second_weight: 1.0,
+            second_weight: 0.5,
         }
     }
 }
@@ -247,8 +247,10 @@ impl Repairer {
                 };
             }
             for mut t in theirs {
-                let present = known(&t) && slot.options.iter().any(|o| o.words() == t.words());
-                if !present {
+                // a word of the second reading the model does not know is its junk, not a
+                // reading of the page: the first reading's token stands for it
+                let skip = !known(&t) || slot.options.iter().any(|o| o.words() == t.words());
+                if !skip {
                     t.cost = t.cost * p.second_weight + p.first_unseen_cost;
                     t.reason = "second-reading";
                     slot.options.push(t);
