@@ -18,6 +18,7 @@
 
 use super::Opt;
 use super::OptText;
+use super::scan::{text_lines_of_word_lines, word_core};
 use crate::lm::model::UNK;
 use crate::lm::token::{Kind, Token};
 use crate::repair::Repairer;
@@ -32,6 +33,11 @@ use rustc_hash::FxHashMap;
 pub struct TwoReadingsParams {
     /// Cost added to a candidate of the second reading that the first reading does not give.
     pub first_unseen_cost: f32,
+    /// The same when the first reading's word is no word the model knows (a slip).
+    pub first_unknown_cost: f32,
+    /// How much the second reading's costs tell apart candidates with the same letters and
+    /// other marks (0: it votes for letters only; 1: its costs as they are).
+    pub second_marks_weight: f32,
     /// Cost added to a candidate of the first reading that the second reading does not give.
     pub second_unseen_cost: f32,
     /// Weight of the second reading's own candidate costs.
@@ -42,6 +48,8 @@ impl Default for TwoReadingsParams {
     fn default() -> Self {
         TwoReadingsParams {
             first_unseen_cost: 7.0,
+            first_unknown_cost: 7.0,
+            second_marks_weight: 1.0,
             second_unseen_cost: 5.0,
             second_weight: 0.5,
         }
@@ -53,6 +61,8 @@ impl TwoReadingsParams {
     pub(in crate::repair) fn set(&mut self, name: &str, v: f32) -> bool {
         match name {
             "first_unseen_cost" => self.first_unseen_cost = v,
+            "first_unknown_cost" => self.first_unknown_cost = v,
+            "second_marks_weight" => self.second_marks_weight = v,
             "second_unseen_cost" => self.second_unseen_cost = v,
             "second_weight" => self.second_weight = v,
             _ => return false,
@@ -83,11 +93,6 @@ pub struct SecondReading {
     lines: FxHashMap<usize, Vec<(String, Option<String>)>>,
 }
 
-/// A word without the punctuation around it, as the tokenizer reads it.
-fn core(word: &str) -> &str {
-    word.trim_matches(|c: char| !c.is_alphanumeric())
-}
-
 impl SecondReading {
     /// Aligns `second` (words with boxes `[x, y, w, h]` in the first reading's pixels) with
     /// the first reading's words, given as (word line, text, box); word line N is the N-th
@@ -97,12 +102,7 @@ impl SecondReading {
         first: impl IntoIterator<Item = (u32, &'a str, [u32; 4])>,
         second: &[(&str, [u32; 4])],
     ) -> SecondReading {
-        let text_lines: Vec<usize> = first_text
-            .split('\n')
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(i, _)| i)
-            .collect();
+        let text_lines = text_lines_of_word_lines(first_text);
         let first: Vec<(u32, &str, [u32; 4])> = first.into_iter().collect();
         let boxes: Vec<[u32; 4]> = first.iter().map(|w| w.2).collect();
         let second_boxes: Vec<[u32; 4]> = second.iter().map(|w| w.1).collect();
@@ -113,12 +113,12 @@ impl SecondReading {
                 continue;
             };
             let other = pair
-                .map(|j| core(second[j].0).to_string())
+                .map(|j| word_core(second[j].0).to_string())
                 .filter(|w| w.chars().any(char::is_alphabetic));
             lines
                 .entry(text_line)
                 .or_default()
-                .push((core(word).to_string(), other));
+                .push((word_core(word).to_string(), other));
         }
         SecondReading { lines }
     }
@@ -184,6 +184,28 @@ pub fn pair_by_boxes(first: &[[u32; 4]], second: &[[u32; 4]]) -> Vec<Option<usiz
 }
 
 impl Repairer {
+    /// Scales how much a reading's costs tell marks apart: each word candidate's cost becomes
+    /// the cheapest cost of its letters plus `weight` times the rest, so that with `weight`
+    /// 0 the reading votes for letters and leaves the marks to the other reading and the model.
+    fn weigh_marks(&self, opts: &mut [Opt], weight: f32) {
+        let letters = |o: &Opt| match o.words() {
+            &[w] if w >= crate::repair::FIRST_WORD => Some(self.spellings.letters_of[w as usize]),
+            _ => None,
+        };
+        let mut cheapest: FxHashMap<u32, f32> = FxHashMap::default();
+        for o in opts.iter() {
+            if let Some(l) = letters(o) {
+                let c = cheapest.entry(l).or_insert(o.cost);
+                *c = c.min(o.cost);
+            }
+        }
+        for o in opts.iter_mut() {
+            if let Some(base) = letters(o).and_then(|l| cheapest.get(&l)) {
+                o.cost = base + weight * (o.cost - base);
+            }
+        }
+    }
+
     /// The candidates the second reading gives for its word `s`: its other marks when it has
     /// Vietnamese ones, else legacy OCR's confusions undone.
     fn second_options(&self, s: &str, cache: &mut FxHashMap<String, Vec<Hit>>) -> Vec<Opt> {
@@ -233,7 +255,14 @@ impl Repairer {
             let Some(other) = other else {
                 continue;
             };
-            let theirs = self.second_options(other, cache);
+            let mut theirs = self.second_options(other, cache);
+            self.weigh_marks(&mut theirs, p.second_marks_weight);
+            // a first word the model does not know is a slip: the second's words cost less
+            let first_unseen = if self.fixed_word(s) == UNK {
+                p.first_unknown_cost
+            } else {
+                p.first_unseen_cost
+            };
             let known = |o: &Opt| !o.words().is_empty() && !o.words().contains(&UNK);
             for opt in slot.options.iter_mut() {
                 let agreed = theirs
@@ -251,7 +280,7 @@ impl Repairer {
                 // reading of the page: the first reading's token stands for it
                 let skip = !known(&t) || slot.options.iter().any(|o| o.words() == t.words());
                 if !skip {
-                    t.cost = t.cost * p.second_weight + p.first_unseen_cost;
+                    t.cost = t.cost * p.second_weight + first_unseen;
                     t.reason = "second-reading";
                     slot.options.push(t);
                 }
