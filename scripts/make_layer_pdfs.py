@@ -16,6 +16,7 @@ feed between the born-digital and the scanned part):
 
   kh-03.poor.eng-layer       the poor dev scan (200 dpi, 8 pages), a poor `eng` layer
   bc-42.office.eng-layer     the office dev scan (300 dpi), a good `eng` layer
+  bc-42.office.vie-layer     the same with a `vie` layer: clean Vietnamese, read without OCR
   doc-NN.QUALITY.eng-layer   docs' texts rendered with render_scan.py (first 45 lines)
   born-digital+scan          a born-digital page (docs text) with a scanned signature page
 
@@ -37,8 +38,8 @@ def run(*args, **kw):
     subprocess.run([str(a) for a in args], check=True, **kw)
 
 
-def layer_pdf(scan_pdf, out_pdf, work):
-    """`scan_pdf` (image-only) again, each page's stored image under an `eng` OCR layer."""
+def layer_pdf(scan_pdf, out_pdf, work, lang="eng"):
+    """`scan_pdf` (image-only) again, each page's stored image under an OCR layer in `lang`."""
     images = work / "img"
     images.mkdir(parents=True, exist_ok=True)
     listing = subprocess.run(["pdfimages", "-list", str(scan_pdf)], check=True,
@@ -48,7 +49,7 @@ def layer_pdf(scan_pdf, out_pdf, work):
     pages = []
     for i, path in enumerate(sorted(images.glob("p-*"))):
         base = work / f"page-{i:03d}"
-        run("tesseract", path, base, "-l", "eng", "--dpi", dpis[i], "pdf",
+        run("tesseract", path, base, "-l", lang, "--dpi", dpis[i], "pdf",
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         pages.append(f"{base}.pdf")
     run("qpdf", "--empty", "--pages", *pages, "--", out_pdf)
@@ -102,6 +103,11 @@ def main():
             layer_pdf(scans / f"{scan}.pdf", out / f"{name}.eng-layer.pdf", tmp / name)
             (out / f"{name}.eng-layer.lines.txt").write_text(
                 (scans / f"{scan}.lines.txt").read_text(encoding="utf-8"), encoding="utf-8")
+        layer_pdf(scans / "bc-42-btgdvtu-2025.office.pdf", out / "bc-42.office.vie-layer.pdf",
+                  tmp / "vie", lang="vie")
+        (out / "bc-42.office.vie-layer.lines.txt").write_text(
+            (scans / "bc-42-btgdvtu-2025.office.lines.txt").read_text(encoding="utf-8"),
+            encoding="utf-8")
         for doc, quality, seed in RENDERED:
             name = f"doc-{doc}.{quality}"
             lines = (docs / f"{doc}.txt").read_text(encoding="utf-8").splitlines()[:DOC_LINES]

@@ -14,7 +14,13 @@
 //! where a reading that does not give the candidate at all costs a flat
 //! [`TwoReadingsParams::first_unseen_cost`] or [`TwoReadingsParams::second_unseen_cost`].
 //! A word both readings agree on is cheap; a word only one gives must win on the language
-//! model.
+//! model. The second reading's costs count at [`TwoReadingsParams::second_weight`], and among
+//! candidates with the same letters only [`TwoReadingsParams::second_marks_weight`] of their
+//! differences count (0 by default: an English layer votes for letters, and its mark
+//! preferences, `déi` for `đối` where the page says `đổi`, cost more than they gave on the dev
+//! scans). A second word the
+//! model does not know adds no candidate (the first token stands for it), and a second word far
+//! in letters from a first word the model knows (`phường` read `pe`) is no evidence about it.
 
 use super::Opt;
 use super::OptText;
@@ -26,6 +32,7 @@ use crate::repair::channel::Hit;
 use crate::repair::lattice::{LINE_BREAK, Slot};
 use crate::repair::mode::is_vn_only;
 use crate::repair::session::Session;
+use crate::viet::fold;
 use rustc_hash::FxHashMap;
 
 /// Settings of the combination of two readings (nats).
@@ -33,8 +40,6 @@ use rustc_hash::FxHashMap;
 pub struct TwoReadingsParams {
     /// Cost added to a candidate of the second reading that the first reading does not give.
     pub first_unseen_cost: f32,
-    /// The same when the first reading's word is no word the model knows (a slip).
-    pub first_unknown_cost: f32,
     /// How much the second reading's costs tell apart candidates with the same letters and
     /// other marks (0: it votes for letters only; 1: its costs as they are).
     pub second_marks_weight: f32,
@@ -48,8 +53,7 @@ impl Default for TwoReadingsParams {
     fn default() -> Self {
         TwoReadingsParams {
             first_unseen_cost: 7.0,
-            first_unknown_cost: 7.0,
-            second_marks_weight: 1.0,
+            second_marks_weight: 0.0,
             second_unseen_cost: 5.0,
             second_weight: 0.5,
         }
@@ -61,7 +65,6 @@ impl TwoReadingsParams {
     pub(in crate::repair) fn set(&mut self, name: &str, v: f32) -> bool {
         match name {
             "first_unseen_cost" => self.first_unseen_cost = v,
-            "first_unknown_cost" => self.first_unknown_cost = v,
             "second_marks_weight" => self.second_marks_weight = v,
             "second_unseen_cost" => self.second_unseen_cost = v,
             "second_weight" => self.second_weight = v,
@@ -143,6 +146,16 @@ impl SecondReading {
             .filter(|(_, o)| o.is_some())
             .count()
     }
+}
+
+/// Whether two readings of a word share most of their letters (marks aside): at most half of
+/// the longer one's letters differ.
+fn look_alike(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (
+        fold(&a.to_lowercase()).chars().collect(),
+        fold(&b.to_lowercase()).chars().collect(),
+    );
+    crate::score::edit_distance(&a, &b) * 2 <= a.len().max(b.len())
 }
 
 /// Whether two boxes `[x, y, w, h]` hold the same word: they overlap by at least half the
@@ -255,14 +268,15 @@ impl Repairer {
             let Some(other) = other else {
                 continue;
             };
+            let first_known = self.fixed_word(s) != UNK;
+            if first_known && !look_alike(s, other) {
+                // a word the model knows against letters far from it: the second reading lost
+                // this word (`phường` read `pe`), it is no evidence about it
+                continue;
+            }
             let mut theirs = self.second_options(other, cache);
             self.weigh_marks(&mut theirs, p.second_marks_weight);
             // a first word the model does not know is a slip: the second's words cost less
-            let first_unseen = if self.fixed_word(s) == UNK {
-                p.first_unknown_cost
-            } else {
-                p.first_unseen_cost
-            };
             let known = |o: &Opt| !o.words().is_empty() && !o.words().contains(&UNK);
             for opt in slot.options.iter_mut() {
                 let agreed = theirs
@@ -280,7 +294,7 @@ impl Repairer {
                 // reading of the page: the first reading's token stands for it
                 let skip = !known(&t) || slot.options.iter().any(|o| o.words() == t.words());
                 if !skip {
-                    t.cost = t.cost * p.second_weight + first_unseen;
+                    t.cost = t.cost * p.second_weight + p.first_unseen_cost;
                     t.reason = "second-reading";
                     slot.options.push(t);
                 }
@@ -307,6 +321,8 @@ mod tests {
             pair_by_boxes(&first, &second),
             vec![Some(0), Some(1), None,]
         );
+        assert!(look_alike("phường", "phuong") && look_alike("đổi", "d6i"));
+        assert!(!look_alike("phường", "pe"));
         // a word on another line is never at the same place
         assert!(!same_place([10, 10, 40, 30], [10, 50, 40, 30]));
         assert_eq!(pair_by_boxes(&first, &[]), vec![None, None, None]);
