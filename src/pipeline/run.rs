@@ -5,7 +5,7 @@ use super::manifest::{Entry, Manifest, Status, write_atomically};
 use super::progress::{Progress, ProgressMode};
 use super::record::{PageRecord, RECORD_FORMAT, Record, SourceInfo, Timing, ToolInfo};
 use crate::extract::{self, LayoutLine};
-use crate::ingest::text_layer::{TextLayerPolicy, TextSourceKind};
+use crate::ingest::text_layer::{LayerKind, TextLayerPolicy, TextSourceKind};
 use crate::ingest::{Document, Limits, Word};
 use crate::ocr::{OcrOptions, TextSource, reading};
 use crate::repair::{Detail, Mode, RecogniserHints, Repairer, SecondReading, Session};
@@ -216,8 +216,13 @@ pub fn read_page(
             let mut warnings = Vec::new();
             // Tesseract's Vietnamese model gets the letters but slips on marks of poor scans:
             // its pages are repaired in scan mode; a text layer or other languages per line.
+            // An OCR layer judged clean Vietnamese is such output too.
+            let clean_ocr_layer = page.text_layer.as_ref().is_some_and(|l| {
+                l.kind != LayerKind::BornDigital && l.quality.is_some_and(|q| q.is_clean())
+            });
             let mode = match page.source {
                 TextSource::Ocr if ocr_options.lang.split('+').any(|l| l == "vie") => Mode::Scan,
+                TextSource::TextLayer if clean_ocr_layer => Mode::Scan,
                 _ => Mode::Auto,
             };
             // pages are read in parallel, so each has its own session; an OCR'd page's
