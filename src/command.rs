@@ -41,13 +41,20 @@ pub fn exit_status(outcome: anyhow::Result<bool>) -> ExitCode {
 /// let d = Demo::parse_from(["demo", "--lang", "vie+eng", "--force-ocr"]);
 /// assert_eq!(d.scan.lang, "vie+eng");
 /// assert!(d.scan.force_ocr && d.scan.password.is_none());
+/// assert_eq!(Demo::parse_from(["demo"]).scan.text_layer, "judge");
 /// ```
 #[derive(clap::Args, Debug, Clone)]
 pub struct ScanArgs {
     /// Tesseract language(s), e.g. `vie` or `vie+eng`.
     #[arg(long, default_value = "vie")]
     pub lang: String,
-    /// OCR PDF pages even when they have a text layer.
+    /// What to do with a PDF page's text layer: `judge` (born-digital text is read as it is;
+    /// an OCR layer is judged by the repair model and, when it is not clean Vietnamese, the
+    /// image is OCR'd again and both readings are combined word by word), `trust` (every layer
+    /// is read as it is) or `ocr` (every page is OCR'd).
+    #[arg(long, default_value = "judge", value_parser = ["judge", "trust", "ocr"])]
+    pub text_layer: String,
+    /// OCR PDF pages even when they have a text layer: the same as `--text-layer ocr`.
     #[arg(long)]
     pub force_ocr: bool,
     /// Password of an encrypted PDF.
@@ -72,6 +79,16 @@ impl ScanArgs {
             threshold: self.threshold.parse().unwrap_or_default(),
             alternatives: self.alternatives,
             ..crate::ocr::OcrOptions::default()
+        }
+    }
+
+    /// What `--text-layer` (or `--force-ocr`) asks for PDF pages with a text layer.
+    pub fn text_layer_policy(&self) -> crate::ingest::text_layer::TextLayerPolicy {
+        use crate::ingest::text_layer::TextLayerPolicy;
+        if self.force_ocr {
+            TextLayerPolicy::Ocr
+        } else {
+            self.text_layer.parse().unwrap_or_default()
         }
     }
 }

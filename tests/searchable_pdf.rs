@@ -114,6 +114,7 @@ fn text_layer(doc: &Document, index: u32) -> (String, Vec<Word>, u32, u32) {
             words,
             width,
             height,
+            ..
         } => (text, words, width, height),
         PageContent::Image { .. } => panic!("page {} has no text layer", index + 1),
     }
@@ -637,6 +638,7 @@ fn repaired_text_replaces_the_ocr_words() {
         ],
         mean_confidence: Some(60.0),
         image: None,
+        text_layer: None,
         error: None,
     }];
     let path = dir.join("out/scan.searchable.pdf");

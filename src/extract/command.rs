@@ -267,7 +267,7 @@ fn read_scan(args: &ExtractArgs, path: &Path, name: &str) -> Result<Input, Fail>
     let stop = AtomicBool::new(false);
     let pages = read_pages(
         &doc,
-        args.scan.force_ocr,
+        args.scan.text_layer_policy(),
         &options,
         repairer.as_ref(),
         &stop,

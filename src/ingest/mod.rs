@@ -22,6 +22,7 @@
 pub mod page_image;
 mod pdf;
 mod raster;
+pub mod text_layer;
 
 use serde::{Deserialize, Serialize};
 use std::fs::File;
@@ -192,6 +193,8 @@ pub enum PageContent {
         width: u32,
         /// Page height in pixels at 300 dpi.
         height: u32,
+        /// Born-digital text, or an OCR layer over a scan.
+        kind: text_layer::LayerKind,
     },
     /// A grey-scale page image to OCR, at the resolution it was scanned at where it is known.
     Image {

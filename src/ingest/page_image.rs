@@ -99,6 +99,17 @@ pub struct PageInventory {
     /// True when anything besides images and invisible text is drawn: visible text, paths,
     /// shadings, or objects PDFium does not know.
     pub other_visible: bool,
+    /// Text objects drawn visibly, and invisibly (render mode 3 or 7: an OCR layer).
+    pub text_objects: TextObjects,
+}
+
+/// How many text objects a page draws visibly and invisibly ([`PageInventory::text_objects`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TextObjects {
+    /// Drawn with a visible render mode (fill, stroke, clip with fill…).
+    pub visible: usize,
+    /// Drawn invisibly (render mode 3 or 7), as OCR layers are.
+    pub invisible: usize,
 }
 
 /// How an image-only PDF page is to be read.
@@ -123,16 +134,7 @@ pub enum PagePlan {
 /// Chooses the path for an image-only page of size `page_box` (`[x0, y0, x1, y1]`, the crop box)
 /// rotated by `rotate` degrees clockwise.
 pub fn plan(inventory: &PageInventory, page_box: [f32; 4], rotate: u32) -> PagePlan {
-    let page_area = ((page_box[2] - page_box[0]) * (page_box[3] - page_box[1])).abs();
-    let cover = |image: &DrawnImage| -> f32 {
-        if page_area <= 0.0 {
-            return 0.0;
-        }
-        let [x0, y0, x1, y1] = user_bounds(&image.matrix);
-        let w = (x1.min(page_box[2]) - x0.max(page_box[0])).max(0.0);
-        let h = (y1.min(page_box[3]) - y0.max(page_box[1])).max(0.0);
-        w * h / page_area
-    };
+    let cover = |image: &DrawnImage| cover(image, page_box);
     if !inventory.other_visible
         && inventory.images.len() == 1
         && let Some(image) = inventory.images.first()
@@ -161,6 +163,24 @@ pub fn plan(inventory: &PageInventory, page_box: [f32; 4], rotate: u32) -> PageP
             from_image: false,
         },
     }
+}
+
+/// The share of the page (`page_box`, `[x0, y0, x1, y1]`) an image covers, 0 to 1.
+///
+/// ```
+/// use sohoa::ingest::page_image::{DrawnImage, cover};
+/// let scan = DrawnImage { matrix: [595.0, 0.0, 0.0, 842.0, 0.0, 0.0], pixels: (1654, 2339), page_object: Some(0) };
+/// assert!((cover(&scan, [0.0, 0.0, 595.0, 842.0]) - 1.0).abs() < 1e-6);
+/// ```
+pub fn cover(image: &DrawnImage, page_box: [f32; 4]) -> f32 {
+    let page_area = ((page_box[2] - page_box[0]) * (page_box[3] - page_box[1])).abs();
+    if page_area <= 0.0 {
+        return 0.0;
+    }
+    let [x0, y0, x1, y1] = user_bounds(&image.matrix);
+    let w = (x1.min(page_box[2]) - x0.max(page_box[0])).max(0.0);
+    let h = (y1.min(page_box[3]) - y0.max(page_box[1])).max(0.0);
+    w * h / page_area
 }
 
 /// The resolution an image is drawn at: its pixels over its drawn size, the finer of the two
@@ -395,7 +415,7 @@ mod tests {
     fn a_scanner_page_is_native_at_its_own_resolution() {
         let inv = PageInventory {
             images: vec![image([595.0, 0.0, 0.0, 842.0, 0.0, 0.0], (1654, 2339))],
-            other_visible: false,
+            ..PageInventory::default()
         };
         let PagePlan::Native { placement, .. } = plan(&inv, A4, 0) else {
             panic!("not native");
@@ -410,6 +430,7 @@ mod tests {
         let mut inv = PageInventory {
             images: vec![image([595.0, 0.0, 0.0, 842.0, 0.0, 0.0], (1654, 2339))],
             other_visible: true,
+            ..PageInventory::default()
         };
         assert_eq!(
             plan(&inv, A4, 0),

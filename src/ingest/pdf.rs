@@ -3,6 +3,7 @@
 use super::page_image::{
     self, DpiFrom, DrawnImage, ImageOrigin, ImagePath, PageInventory, PagePlan, Placement,
 };
+use super::text_layer::{LayerKind, classify};
 use super::{Error, Limits, PageContent, PageOptions, RENDER_DPI, Word, luma};
 use pdfium_render::prelude::*;
 use std::path::{Path, PathBuf};
@@ -139,13 +140,18 @@ impl PdfSource {
         let width_pt = page.width().value;
         let height_pt = page.height().value;
         let scale = RENDER_DPI / PDF_POINTS_PER_INCH;
+        let inventory = inventory(&page);
+        let page_box = page_box(&page);
         if !options.force_ocr
-            && let Some(content) = text_layer(&page, scale, width_pt, height_pt)
+            && let Some(content) = text_layer(
+                &page,
+                scale,
+                (width_pt, height_pt),
+                classify(&inventory, page_box),
+            )
         {
             return Ok(content);
         }
-        let inventory = inventory(&page);
-        let page_box = page_box(&page);
         let rotate = match page.rotation() {
             Ok(PdfPageRenderRotation::Degrees90) => 90,
             Ok(PdfPageRenderRotation::Degrees180) => 180,
@@ -389,6 +395,9 @@ fn take_stock(
         PdfPageObject::Text(text) => {
             if text.is_visible() {
                 inventory.other_visible = true;
+                inventory.text_objects.visible += 1;
+            } else {
+                inventory.text_objects.invisible += 1;
             }
         }
         PdfPageObject::XObjectForm(form) if depth < 8 => {
@@ -415,7 +424,12 @@ fn compose(inner: [f32; 6], outer: [f32; 6]) -> [f32; 6] {
 }
 
 /// The page's own text with word boxes, when it has a real text layer.
-fn text_layer(page: &PdfPage, scale: f32, width_pt: f32, height_pt: f32) -> Option<PageContent> {
+fn text_layer(
+    page: &PdfPage,
+    scale: f32,
+    (width_pt, height_pt): (f32, f32),
+    kind: LayerKind,
+) -> Option<PageContent> {
     let text_page = page.text().ok()?;
     let all: String = text_page.all().nfc().collect();
     let letters = all.chars().filter(|c| c.is_alphabetic()).count();
@@ -487,5 +501,6 @@ fn text_layer(page: &PdfPage, scale: f32, width_pt: f32, height_pt: f32) -> Opti
         words,
         width: (width_pt * scale).round() as u32,
         height: (height_pt * scale).round() as u32,
+        kind,
     })
 }

@@ -1,7 +1,8 @@
 //! `sohoa ocr`: print the text of scans and PDFs.
 
-use super::{OcrOptions, Page, page_text};
-use crate::ingest::{Document, Limits, PageOptions};
+use super::{OcrOptions, Page, reading};
+use crate::ingest::text_layer::TextLayerPolicy;
+use crate::ingest::{Document, Limits};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::io::Write;
@@ -58,8 +59,17 @@ fn ocr_files(args: &OcrArgs) -> anyhow::Result<bool> {
     };
     super::check(&options)?;
     let limits = Limits::default();
-    let page_options = PageOptions {
-        force_ocr: args.scan.force_ocr,
+    let policy = args.scan.text_layer_policy();
+    // OCR layers are judged by the repair model; without it they are read as they are
+    let judge = match policy {
+        TextLayerPolicy::Judge => match crate::repair::Repairer::load_default() {
+            Ok(r) => Some(r),
+            Err(err) => {
+                eprintln!("sohoa: text layers are read as they are: {err}");
+                None
+            }
+        },
+        _ => None,
     };
     let mut all_ok = true;
     let mut documents = Vec::new();
@@ -84,9 +94,9 @@ fn ocr_files(args: &OcrArgs) -> anyhow::Result<bool> {
         tasks
             .par_iter()
             .map(|&(d, p)| {
-                let doc = &documents[d];
-                let source = doc.page(p, &page_options).map_err(|e| e.to_string())?;
-                page_text(source, &options).map_err(|e| e.to_string())
+                // `sohoa ocr` prints readings as read: a page whose layer was set aside prints
+                // its OCR; `sohoa run` and `extract` combine both readings in repair
+                reading::read(&documents[d], p, policy, &options, judge.as_ref()).map(|r| r.page)
             })
             .collect()
     });

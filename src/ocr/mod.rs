@@ -16,6 +16,7 @@
 pub mod command;
 mod engine;
 pub mod layout;
+pub mod reading;
 
 use crate::ingest::{Alternative, ImageOrigin, PageContent, SourcePage, Word};
 use engine::{Engine, EngineError, WordChoices};
@@ -55,6 +56,10 @@ pub struct Page {
     /// resolution; `None` for a text layer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageOrigin>,
+    /// For a PDF page with a text layer: its kind, how the repair model judged it and which
+    /// reading the text came from ([`reading`]); `None` when no layer was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_layer: Option<crate::ingest::text_layer::TextLayerInfo>,
 }
 
 /// OCR settings.
@@ -238,6 +243,7 @@ pub fn recognize(image: &image::GrayImage, dpi: u32, options: &OcrOptions) -> Re
         words,
         mean_confidence,
         image: None,
+        text_layer: None,
     })
 }
 
@@ -249,6 +255,7 @@ pub fn page_text(page: SourcePage, options: &OcrOptions) -> Result<Page, Error> 
             words,
             width,
             height,
+            ..
         } => Ok(Page {
             number: page.number,
             source: TextSource::TextLayer,
@@ -258,6 +265,7 @@ pub fn page_text(page: SourcePage, options: &OcrOptions) -> Result<Page, Error> 
             words,
             mean_confidence: None,
             image: None,
+            text_layer: None,
         }),
         PageContent::Image { image, dpi, origin } => {
             let mut result = recognize(&image, dpi, options)?;

@@ -140,7 +140,7 @@ pub fn run(args: RunArgs) -> ExitCode {
         out: args.out.clone(),
         jobs: args.jobs.unwrap_or(0),
         pdf: args.pdf,
-        force_ocr: args.scan.force_ocr,
+        text_layer: args.scan.text_layer_policy(),
         ocr,
         password: args.scan.password.clone(),
         limits: Limits::default(),

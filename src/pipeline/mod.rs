@@ -11,7 +11,7 @@
 //! use sohoa::{ingest::Limits, ocr::OcrOptions};
 //! use std::sync::atomic::AtomicBool;
 //! let options = RunOptions {
-//!     out: "out".into(), jobs: 0, pdf: false, force_ocr: false, ocr: OcrOptions::default(),
+//!     out: "out".into(), jobs: 0, pdf: false, text_layer: Default::default(), ocr: OcrOptions::default(),
 //!     password: None, limits: Limits::default(), progress: ProgressMode::None, shard: None,
 //! };
 //! let report = run(&["scans".into()], &options, None, "none", &AtomicBool::new(false))?;

@@ -77,6 +77,12 @@ pub struct PageRecord {
     /// resolution, and any fallback warning.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<crate::ingest::ImageOrigin>,
+    /// For a PDF page with a text layer: `{kind: born_digital|invisible|over_image, quality,
+    /// source: layer|ocr|combined}`: the layer found, how the repair model judged it, and
+    /// which reading(s) the text came from (`ocr` and `combined`: the words and boxes are the
+    /// OCR's, and the old layer is not this page's text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_layer: Option<crate::ingest::text_layer::TextLayerInfo>,
     /// Why the page failed, when it did; the rest of the document is kept.
     pub error: Option<String>,
 }

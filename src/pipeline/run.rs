@@ -6,9 +6,10 @@ use super::progress::{Progress, ProgressMode};
 use super::record::{PageRecord, RECORD_FORMAT, Record, SourceInfo, Timing, ToolInfo};
 use super::shard::Shard;
 use crate::extract::{self, LayoutLine};
-use crate::ingest::{Document, Limits, PageOptions, Word};
-use crate::ocr::{self, OcrOptions, TextSource};
-use crate::repair::{Detail, Mode, RecogniserHints, Repairer, Session};
+use crate::ingest::text_layer::{LayerKind, TextLayerPolicy, TextSourceKind};
+use crate::ingest::{Document, Limits, Word};
+use crate::ocr::{OcrOptions, TextSource, reading};
+use crate::repair::{Detail, Mode, RecogniserHints, Repairer, SecondReading, Session};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -33,8 +34,8 @@ pub struct RunOptions {
     pub jobs: usize,
     /// Also write a searchable PDF per scanned document.
     pub pdf: bool,
-    /// OCR PDF pages even when they have a text layer.
-    pub force_ocr: bool,
+    /// What to do with PDF text layers: judge them (default), trust them, or OCR every page.
+    pub text_layer: TextLayerPolicy,
     /// Tesseract settings.
     pub ocr: OcrOptions,
     /// Password for encrypted PDFs.
@@ -209,26 +210,28 @@ pub fn repaired_lines(words: &[Word], repaired: &str) -> Vec<(Vec<Word>, String)
         .collect()
 }
 
-/// Reads one page: its text layer or OCR, then repair. A failure is kept in the page's `error`.
+/// Reads one page: its text layer, OCR or both (as `policy` says), then repair. A failure is
+/// kept in the page's `error`.
 pub fn read_page(
     doc: &Document,
     index: u32,
-    force_ocr: bool,
+    policy: TextLayerPolicy,
     ocr_options: &OcrOptions,
     repairer: Option<&Repairer>,
 ) -> PageRecord {
     let number = index + 1;
-    let result = doc
-        .page(index, &PageOptions { force_ocr })
-        .map_err(|e| e.to_string())
-        .and_then(|source| ocr::page_text(source, ocr_options).map_err(|e| e.to_string()));
-    match result {
-        Ok(page) => {
+    match reading::read(doc, index, policy, ocr_options, repairer) {
+        Ok(reading::Reading { mut page, layer }) => {
             let mut warnings = Vec::new();
             // Tesseract's Vietnamese model gets the letters but slips on marks of poor scans:
             // its pages are repaired in scan mode; a text layer or other languages per line.
+            // An OCR layer judged clean Vietnamese is such output too.
+            let clean_ocr_layer = page.text_layer.as_ref().is_some_and(|l| {
+                l.kind != LayerKind::BornDigital && l.quality.is_some_and(|q| q.is_clean())
+            });
             let mode = match page.source {
                 TextSource::Ocr if ocr_options.lang.split('+').any(|l| l == "vie") => Mode::Scan,
+                TextSource::TextLayer if clean_ocr_layer => Mode::Scan,
                 _ => Mode::Auto,
             };
             // pages are read in parallel, so each has its own session; an OCR'd page's
@@ -246,6 +249,17 @@ pub fn read_page(
                 }
                 _ => Session::default(),
             };
+            // an OCR layer set aside for the image's OCR is the page's second reading
+            if mode == Mode::Scan && !layer.is_empty() {
+                let words = page.words.iter().map(|w| (w.line, w.text.as_str(), w.bbox));
+                let layer: Vec<(&str, [u32; 4])> =
+                    layer.iter().map(|w| (w.text.as_str(), w.bbox)).collect();
+                session =
+                    session.with_second_reading(SecondReading::align(&page.text, words, &layer));
+                if let Some(info) = page.text_layer.as_mut() {
+                    info.source = TextSourceKind::Combined;
+                }
+            }
             let text = repair_text(repairer, &mut session, &page.text, mode, &mut warnings);
             let source = match page.source {
                 TextSource::Ocr => "ocr",
@@ -261,6 +275,7 @@ pub fn read_page(
                 words: page.words,
                 mean_confidence: page.mean_confidence,
                 image: page.image,
+                text_layer: page.text_layer,
                 error: None,
             }
         }
@@ -289,7 +304,7 @@ pub fn page_warnings(pages: &[PageRecord]) -> Vec<String> {
 /// `on_page` after each; once `stop` is set, the remaining pages are marked interrupted.
 pub fn read_pages(
     doc: &Document,
-    force_ocr: bool,
+    policy: TextLayerPolicy,
     ocr_options: &OcrOptions,
     repairer: Option<&Repairer>,
     stop: &AtomicBool,
@@ -306,7 +321,7 @@ pub fn read_pages(
                     ..PageRecord::default()
                 };
             }
-            let page = read_page(doc, i, force_ocr, ocr_options, repairer);
+            let page = read_page(doc, i, policy, ocr_options, repairer);
             on_page();
             page
         })
@@ -440,7 +455,7 @@ impl Context<'_> {
                 let t = Instant::now();
                 let pages = read_pages(
                     &doc,
-                    self.options.force_ocr,
+                    self.options.text_layer,
                     &self.options.ocr,
                     self.repairer,
                     self.interrupted,
@@ -624,8 +639,8 @@ pub fn run(
         lang: options.ocr.lang.clone(),
     };
     let key = format!(
-        "sohoa {}; model {}; lang {}; force-ocr {}; pdf {}",
-        tool.version, tool.model, tool.lang, options.force_ocr, options.pdf
+        "sohoa {}; model {}; lang {}; text-layer {}; pdf {}",
+        tool.version, tool.model, tool.lang, options.text_layer, options.pdf
     );
     let (mut found, mut unreadable) = discover(inputs, &options.out);
     match &options.shard {

@@ -160,6 +160,7 @@ impl Repairer {
         }
         if mode == Mode::Scan {
             self.weigh_recogniser(line_no, line, &toks, &mut slots, session);
+            self.weigh_second_reading(line_no, line, &toks, &mut slots, session, cache);
         }
         if mode != Mode::Clean && !self.names.is_empty() {
             self.favour_place_names(line, &toks, &mut slots, session);

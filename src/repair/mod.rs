@@ -37,6 +37,7 @@ pub mod channel;
 pub mod command;
 mod input;
 mod lattice;
+mod layer_quality;
 mod load;
 mod mode;
 mod names;
@@ -48,11 +49,14 @@ mod specks;
 mod spelling;
 
 pub use candidates::scan::RecogniserHints;
+pub use candidates::two_readings::{SecondReading, pair_by_boxes};
 pub use input::{decode_input, invalid_utf8_warning};
+pub use layer_quality::{CLEAN_LAYER_SCORE, LayerQuality};
 pub use load::{default_model_dir, model_fingerprint};
 pub use mode::MODE_SCAN_LINES;
 pub use params::{
     LatticeParams, NameParams, OcrParams, Params, ScanParams, SessionParams, SplitParams,
+    TwoReadingsParams,
 };
 pub use session::Session;
 

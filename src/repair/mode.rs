@@ -314,7 +314,7 @@ impl Repairer {
     /// Whether legacy OCR explains a word that is no syllable: another vocabulary word is a
     /// cheap edit away under the confusion channel (`hodc` → `hoặc`), as for no English word
     /// (`office`, `contact`).
-    fn ocr_explains(&self, word: &str) -> bool {
+    pub(super) fn ocr_explains(&self, word: &str) -> bool {
         let key: String = word.to_lowercase().chars().map(ocr_char).collect();
         let own = self.model.id(&key);
         self.ocr_hits(&key, &mut FxHashMap::default())

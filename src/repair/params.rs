@@ -4,6 +4,7 @@
 pub use super::candidates::ocr::OcrParams;
 pub use super::candidates::scan::ScanParams;
 pub use super::candidates::split::SplitParams;
+pub use super::candidates::two_readings::TwoReadingsParams;
 pub use super::lattice::LatticeParams;
 pub use super::names::NameParams;
 pub use super::session::SessionParams;
@@ -23,6 +24,8 @@ pub struct Params {
     pub session: SessionParams,
     /// Place names of the gazetteer.
     pub names: NameParams,
+    /// Two readings of one page combined (OCR and a PDF's OCR layer).
+    pub two_readings: TwoReadingsParams,
 }
 
 impl Params {
@@ -57,7 +60,8 @@ impl Params {
                 || self.split.set(k, v)
                 || self.scan.set(k, v)
                 || self.session.set(k, v)
-                || self.names.set(k, v);
+                || self.names.set(k, v)
+                || self.two_readings.set(k, v);
         }
     }
 }

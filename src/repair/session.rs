@@ -81,6 +81,8 @@ pub struct Session {
     pub(super) scanned: bool,
     /// What the recogniser saw on the page being repaired (scan mode).
     pub(super) recogniser: Option<super::RecogniserHints>,
+    /// Another reading of the page being repaired (scan mode), aligned word by word.
+    pub(super) second_reading: Option<super::SecondReading>,
 }
 
 impl Session {
@@ -90,6 +92,16 @@ impl Session {
         Session {
             recogniser: Some(hints),
             ..Session::default()
+        }
+    }
+
+    /// This session, for a page that has a second reading (a PDF's OCR layer aligned with the
+    /// OCR of its image): scan-mode repair chooses each word among both readings' candidates
+    /// (see [`super::SecondReading`]).
+    pub fn with_second_reading(self, second: super::SecondReading) -> Session {
+        Session {
+            second_reading: Some(second),
+            ..self
         }
     }
 

@@ -5,7 +5,9 @@
 //! - [`ascii`]: the accented forms that fold to the word;
 //! - [`ocr`]: legacy OCR's confusions undone, under the learned channel, with the `y`
 //!   spellings ([`super::spelling`]) and, for a poor best, [`split`] readings as two words;
-//! - [`scan`]: Tesseract's Vietnamese output, whose marks may slip.
+//! - [`scan`]: Tesseract's Vietnamese output, whose marks may slip;
+//! - [`two_readings`]: a second reading of the same words (a PDF's OCR layer), whose
+//!   candidates join the scan candidates, priced by both readings.
 //!
 //! Digits on words ([`numbers`]: `2025cua`, `tỉnh1`) are read apart, and the code rules
 //! ([`super::rules`]) come first for abbreviations and number labels.
@@ -15,6 +17,7 @@ pub(super) mod numbers;
 pub(super) mod ocr;
 pub(super) mod scan;
 pub(super) mod split;
+pub(super) mod two_readings;
 
 use super::channel::Hit;
 use super::mode::is_vn_only;

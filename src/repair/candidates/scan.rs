@@ -71,6 +71,21 @@ pub struct RecogniserHints {
     lines: FxHashMap<usize, FxHashMap<String, Vec<(String, f32)>>>,
 }
 
+/// The text line of each OCR word line: word line N is the N-th non-blank line of `text`, as
+/// Tesseract writes them.
+pub(super) fn text_lines_of_word_lines(text: &str) -> Vec<usize> {
+    text.split('\n')
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// A word without the punctuation around it, as the tokenizer splits it off.
+pub(super) fn word_core(word: &str) -> &str {
+    word.trim_matches(|c: char| !c.is_alphanumeric())
+}
+
 impl RecogniserHints {
     /// Hints for `text` from its OCR words, given as (word line, word as read, alternatives).
     /// Word line N is the N-th non-blank line of `text`, as Tesseract writes them; punctuation
@@ -79,13 +94,8 @@ impl RecogniserHints {
         text: &str,
         words: impl IntoIterator<Item = (u32, &'a str, Vec<(String, f32)>)>,
     ) -> RecogniserHints {
-        let text_lines: Vec<usize> = text
-            .split('\n')
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(i, _)| i)
-            .collect();
-        let core = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+        let text_lines = text_lines_of_word_lines(text);
+        let core = |w: &str| word_core(w).to_string();
         let mut lines: FxHashMap<usize, FxHashMap<String, Vec<(String, f32)>>> =
             FxHashMap::default();
         for (line, word, alternatives) in words {

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""PDFs whose scanned pages already carry an OCR text layer, for `--text-layer judge`.
+
+An archive's scanned PDFs often hold an invisible text layer left by the scanner or by an earlier
+OCR run without Vietnamese data. This script makes such PDFs from scans: each page image is
+given, unchanged (`pdfimages -j` keeps the stored JPEG), to `tesseract PAGE OUT -l eng pdf`,
+which writes the image with an invisible (render mode 3) English-OCR layer over it; pages are
+joined with `qpdf --pages`. A poor scan gives a poor layer, an office scan a good one. A
+born-digital document (`make_text_pdf.py`) with a scanned signature page appended checks that
+born-digital pages are trusted as they are.
+
+    python3 scripts/make_layer_pdfs.py OUTDIR [--shared ../shared] [--small]
+
+Writes OUTDIR/<name>.pdf and OUTDIR/<name>.lines.txt (the printed text, for vnscore.py; a form
+feed between the born-digital and the scanned part):
+
+  kh-03.poor.eng-layer       the poor dev scan (200 dpi, 8 pages), a poor `eng` layer
+  bc-42.office.eng-layer     the office dev scan (300 dpi), a good `eng` layer
+  bc-42.office.vie-layer     the same with a `vie` layer: clean Vietnamese, read without OCR
+  doc-NN.QUALITY.eng-layer   docs' texts rendered with render_scan.py (first 45 lines)
+  born-digital+scan          a born-digital page (docs text) with a scanned signature page
+
+`--small` writes only the committed test fixture `born-digital+scan.pdf` (a short born-digital
+page with one poor scanned page with an `eng` layer), kept small for the repository.
+Needs tesseract (with eng), qpdf, pdfimages (poppler-utils), Pillow, numpy and reportlab.
+"""
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+RENDERED = [("05", "poor", 711), ("12", "office", 712), ("17", "poor", 713)]
+DOC_LINES = 45
+
+
+def run(*args, **kw):
+    subprocess.run([str(a) for a in args], check=True, **kw)
+
+
+def layer_pdf(scan_pdf, out_pdf, work, lang="eng"):
+    """`scan_pdf` (image-only) again, each page's stored image under an OCR layer in `lang`."""
+    images = work / "img"
+    images.mkdir(parents=True, exist_ok=True)
+    listing = subprocess.run(["pdfimages", "-list", str(scan_pdf)], check=True,
+                             capture_output=True, text=True).stdout.splitlines()[2:]
+    dpis = [int(row.split()[12]) for row in listing]
+    run("pdfimages", "-j", scan_pdf, images / "p")
+    pages = []
+    for i, path in enumerate(sorted(images.glob("p-*"))):
+        base = work / f"page-{i:03d}"
+        run("tesseract", path, base, "-l", lang, "--dpi", dpis[i], "pdf",
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        pages.append(f"{base}.pdf")
+    run("qpdf", "--empty", "--pages", *pages, "--", out_pdf)
+
+
+def render(text_lines, quality, seed, work, shared):
+    """A scan of `text_lines` (render_scan.py): its PDF and printed lines."""
+    work.mkdir(parents=True, exist_ok=True)
+    src = work / "text.txt"
+    src.write_text("\n".join(text_lines) + "\n", encoding="utf-8")
+    run(sys.executable, shared / "tools/render_scan.py", src, work, "--quality", quality,
+        "--seed", seed, stdout=subprocess.DEVNULL)
+    return work / "scan.pdf", (work / "lines.txt").read_text(encoding="utf-8")
+
+
+def born_digital_with_scan(doc_lines, scan_lines, out, work, shared, seed):
+    """A born-digital page of `doc_lines` with a poor scan of `scan_lines` (with an `eng`
+    layer) appended; returns the printed text of both, a form feed between them."""
+    work.mkdir(parents=True, exist_ok=True)
+    text = work / "digital.txt"
+    text.write_text("\n".join(doc_lines) + "\n", encoding="utf-8")
+    digital = work / "digital.pdf"
+    run(sys.executable, shared / "tools/make_text_pdf.py", text, digital)
+    scan, printed = render(scan_lines, "poor", seed, work / "scan", shared)
+    layered = work / "scan-layer.pdf"
+    layer_pdf(scan, layered, work / "layer")
+    run("qpdf", "--empty", "--pages", digital, layered, "--", out)
+    return "\n".join(doc_lines) + "\n\f" + printed
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("outdir", type=Path)
+    ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parent.parent.parent / "shared")
+    ap.add_argument("--small", action="store_true")
+    args = ap.parse_args()
+    out, shared = args.outdir, args.shared.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    docs = shared / "fixtures/docs"
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        if args.small:
+            lines = (docs / "07.txt").read_text(encoding="utf-8").splitlines()
+            text = born_digital_with_scan(lines[:14], lines[-12:], out / "born-digital+scan.pdf",
+                                          tmp / "small", shared, 901)
+            (out / "born-digital+scan.lines.txt").write_text(text, encoding="utf-8")
+            return
+        scans = shared / "fixtures/scans"
+        for name, scan in [("kh-03.poor", "kh-03-du-hongbang-2025.poor"),
+                           ("bc-42.office", "bc-42-btgdvtu-2025.office")]:
+            layer_pdf(scans / f"{scan}.pdf", out / f"{name}.eng-layer.pdf", tmp / name)
+            (out / f"{name}.eng-layer.lines.txt").write_text(
+                (scans / f"{scan}.lines.txt").read_text(encoding="utf-8"), encoding="utf-8")
+        layer_pdf(scans / "bc-42-btgdvtu-2025.office.pdf", out / "bc-42.office.vie-layer.pdf",
+                  tmp / "vie", lang="vie")
+        (out / "bc-42.office.vie-layer.lines.txt").write_text(
+            (scans / "bc-42-btgdvtu-2025.office.lines.txt").read_text(encoding="utf-8"),
+            encoding="utf-8")
+        for doc, quality, seed in RENDERED:
+            name = f"doc-{doc}.{quality}"
+            lines = (docs / f"{doc}.txt").read_text(encoding="utf-8").splitlines()[:DOC_LINES]
+            scan, printed = render(lines, quality, seed, tmp / name, shared)
+            layer_pdf(scan, out / f"{name}.eng-layer.pdf", tmp / name / "layer")
+            (out / f"{name}.eng-layer.lines.txt").write_text(printed, encoding="utf-8")
+        lines = (docs / "09.txt").read_text(encoding="utf-8").splitlines()
+        text = born_digital_with_scan(lines[:40], lines[-14:], out / "born-digital+scan.pdf",
+                                      tmp / "bd", shared, 714)
+        (out / "born-digital+scan.lines.txt").write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,380 @@
+//! Two readings of one page: Tesseract `vie` on the page image (the first reading, whose
+//! lines and words the repaired text follows) and the PDF's own OCR layer (the second, often
+//! from an OCR run without Vietnamese data). Neither is always better: `vie` slips on marks and
+//! sometimes on letters of poor scans, an English layer loses every mark but often keeps the
+//! letters. So each word gets the candidates of both readings and the decoder chooses with the
+//! language model.
+//!
+//! The readings are aligned word by word by their boxes on the page ([`pair_by_boxes`]: a
+//! word pairs with the one word of the other reading that overlaps it, and only when that word
+//! overlaps no other). In [`Repairer::weigh_second_reading`], a scan-mode slot of a paired word
+//! is given the second word's candidates (its legacy-OCR candidates under the confusion
+//! channel, or its other marks when it has Vietnamese ones), and each candidate costs what
+//! both readings say of it: its cost under the first reading plus its cost under the second,
+//! where a reading that does not give the candidate at all costs a flat
+//! [`TwoReadingsParams::first_unseen_cost`] or [`TwoReadingsParams::second_unseen_cost`].
+//! A word both readings agree on is cheap; a word only one gives must win on the language
+//! model. The second reading's costs count at [`TwoReadingsParams::second_weight`], and among
+//! candidates with the same letters only [`TwoReadingsParams::second_marks_weight`] of their
+//! differences count (0 by default: an English layer votes for letters, and its mark
+//! preferences, `déi` for `đối` where the page says `đổi`, cost more than they gave on the dev
+//! scans). A second word the
+//! model does not know adds no candidate (the first token stands for it), and a second word far
+//! in letters from a first word the model knows (`phường` read `pe`) is no evidence about it.
+
+use super::Opt;
+use super::OptText;
+use super::scan::{text_lines_of_word_lines, word_core};
+use crate::lm::model::UNK;
+use crate::lm::token::{Kind, Token};
+use crate::repair::Repairer;
+use crate::repair::channel::Hit;
+use crate::repair::lattice::{LINE_BREAK, Slot};
+use crate::repair::mode::is_vn_only;
+use crate::repair::session::Session;
+use crate::viet::fold;
+use rustc_hash::FxHashMap;
+
+/// Settings of the combination of two readings (nats).
+#[derive(Debug, Clone)]
+pub struct TwoReadingsParams {
+    /// Cost added to a candidate of the second reading that the first reading does not give.
+    pub first_unseen_cost: f32,
+    /// How much the second reading's costs tell apart candidates with the same letters and
+    /// other marks (0: it votes for letters only; 1: its costs as they are).
+    pub second_marks_weight: f32,
+    /// Cost added to a candidate of the first reading that the second reading does not give.
+    pub second_unseen_cost: f32,
+    /// Weight of the second reading's own candidate costs.
+    pub second_weight: f32,
+}
+
+impl Default for TwoReadingsParams {
+    fn default() -> Self {
+        TwoReadingsParams {
+            first_unseen_cost: 7.0,
+            second_marks_weight: 0.0,
+            second_unseen_cost: 5.0,
+            second_weight: 0.5,
+        }
+    }
+}
+
+impl TwoReadingsParams {
+    /// Sets the field named `name`; false if there is none.
+    pub(in crate::repair) fn set(&mut self, name: &str, v: f32) -> bool {
+        match name {
+            "first_unseen_cost" => self.first_unseen_cost = v,
+            "second_marks_weight" => self.second_marks_weight = v,
+            "second_unseen_cost" => self.second_unseen_cost = v,
+            "second_weight" => self.second_weight = v,
+            _ => return false,
+        }
+        true
+    }
+}
+
+/// A second reading of a page, aligned with the first word by word: for each line of the first
+/// reading's text, its words in order with the second reading's word on the same place, if one
+/// pairs with it.
+///
+/// ```
+/// use sohoa::repair::SecondReading;
+/// let first = "Kế hoạch số\n\nBình dân";
+/// let words = [(0, "Kế", [10, 10, 40, 30]), (0, "hoạch", [60, 10, 90, 30]),
+///              (0, "số", [160, 10, 30, 30]), (1, "Bình", [10, 80, 60, 30])];
+/// let layer = [("Ke", [11, 12, 38, 28]), ("hoach", [58, 11, 92, 29]), ("Binh", [12, 79, 58, 30])];
+/// let second = SecondReading::align(first, words, &layer);
+/// assert_eq!(second.paired(), 3);
+/// assert_eq!(second.get(0, "hoạch", 0), Some("hoach"));
+/// assert_eq!(second.get(2, "Bình", 0), Some("Binh")); // word line 1 is text line 2
+/// assert_eq!(second.get(0, "số", 0), None);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct SecondReading {
+    /// Text line → (first word, second word) in order of the first reading.
+    lines: FxHashMap<usize, Vec<(String, Option<String>)>>,
+}
+
+impl SecondReading {
+    /// Aligns `second` (words with boxes `[x, y, w, h]` in the first reading's pixels) with
+    /// the first reading's words, given as (word line, text, box); word line N is the N-th
+    /// non-blank line of `first_text`, as Tesseract writes them.
+    pub fn align<'a>(
+        first_text: &str,
+        first: impl IntoIterator<Item = (u32, &'a str, [u32; 4])>,
+        second: &[(&str, [u32; 4])],
+    ) -> SecondReading {
+        let text_lines = text_lines_of_word_lines(first_text);
+        let first: Vec<(u32, &str, [u32; 4])> = first.into_iter().collect();
+        let boxes: Vec<[u32; 4]> = first.iter().map(|w| w.2).collect();
+        let second_boxes: Vec<[u32; 4]> = second.iter().map(|w| w.1).collect();
+        let pairs = pair_by_boxes(&boxes, &second_boxes);
+        let mut lines: FxHashMap<usize, Vec<(String, Option<String>)>> = FxHashMap::default();
+        for ((line, word, _), pair) in first.iter().zip(pairs) {
+            let Some(&text_line) = text_lines.get(*line as usize) else {
+                continue;
+            };
+            let other = pair
+                .map(|j| word_core(second[j].0).to_string())
+                .filter(|w| w.chars().any(char::is_alphabetic));
+            lines
+                .entry(text_line)
+                .or_default()
+                .push((word_core(word).to_string(), other));
+        }
+        SecondReading { lines }
+    }
+
+    /// The second reading's word for the `nth` (from 0) occurrence of `word` on text line
+    /// `line` of the first reading, when one pairs with it.
+    pub fn get(&self, line: usize, word: &str, nth: usize) -> Option<&str> {
+        self.lines
+            .get(&line)?
+            .iter()
+            .filter(|(w, _)| w == word)
+            .nth(nth)?
+            .1
+            .as_deref()
+    }
+
+    /// How many words of the first reading have a second reading.
+    pub fn paired(&self) -> usize {
+        self.lines
+            .values()
+            .flatten()
+            .filter(|(_, o)| o.is_some())
+            .count()
+    }
+}
+
+/// Whether two readings of a word share most of their letters (marks aside): at most half of
+/// the longer one's letters differ.
+fn look_alike(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (
+        fold(&a.to_lowercase()).chars().collect(),
+        fold(&b.to_lowercase()).chars().collect(),
+    );
+    crate::score::edit_distance(&a, &b) * 2 <= a.len().max(b.len())
+}
+
+/// Whether two boxes `[x, y, w, h]` hold the same word: they overlap by at least half the
+/// smaller height and half the smaller width.
+fn same_place(a: [u32; 4], b: [u32; 4]) -> bool {
+    let overlap = |a0: u32, al: u32, b0: u32, bl: u32| {
+        let end = (a0 + al).min(b0 + bl);
+        end.saturating_sub(a0.max(b0))
+    };
+    let v = overlap(a[1], a[3], b[1], b[3]);
+    let h = overlap(a[0], a[2], b[0], b[2]);
+    v * 2 >= a[3].min(b[3]).max(1) && h * 2 >= a[2].min(b[2]).max(1)
+}
+
+/// For each box of `first`, the one box of `second` at the same place ([`same_place`]), when
+/// exactly one is and it is at the place of no other first box: a word split or merged by one
+/// reading stays unpaired.
+pub fn pair_by_boxes(first: &[[u32; 4]], second: &[[u32; 4]]) -> Vec<Option<usize>> {
+    let mut claims = vec![0u32; second.len()];
+    let found: Vec<Vec<usize>> = first
+        .iter()
+        .map(|&a| {
+            let hits: Vec<usize> = (0..second.len())
+                .filter(|&j| same_place(a, second[j]))
+                .collect();
+            for &j in &hits {
+                claims[j] += 1;
+            }
+            hits
+        })
+        .collect();
+    found
+        .into_iter()
+        .map(|hits| match hits[..] {
+            [j] if claims[j] == 1 => Some(j),
+            _ => None,
+        })
+        .collect()
+}
+
+impl Repairer {
+    /// Scales how much a reading's costs tell marks apart: each word candidate's cost becomes
+    /// the cheapest cost of its letters plus `weight` times the rest, so that with `weight`
+    /// 0 the reading votes for letters and leaves the marks to the other reading and the model.
+    fn weigh_marks(&self, opts: &mut [Opt], weight: f32) {
+        let letters = |o: &Opt| match o.words() {
+            &[w] if w >= crate::repair::FIRST_WORD => Some(self.spellings.letters_of[w as usize]),
+            _ => None,
+        };
+        let mut cheapest: FxHashMap<u32, f32> = FxHashMap::default();
+        for o in opts.iter() {
+            if let Some(l) = letters(o) {
+                let c = cheapest.entry(l).or_insert(o.cost);
+                *c = c.min(o.cost);
+            }
+        }
+        for o in opts.iter_mut() {
+            if let Some(base) = letters(o).and_then(|l| cheapest.get(&l)) {
+                o.cost = base + weight * (o.cost - base);
+            }
+        }
+    }
+
+    /// The candidates the second reading gives for its word `s`: its other marks when it has
+    /// Vietnamese ones, else legacy OCR's confusions undone.
+    fn second_options(&self, s: &str, cache: &mut FxHashMap<String, Vec<Hit>>) -> Vec<Opt> {
+        let mut opts = if s.chars().any(is_vn_only) {
+            self.scan_options(s)
+        } else {
+            let kind = if s.chars().all(char::is_alphabetic) {
+                Kind::Word
+            } else {
+                Kind::Mixed
+            };
+            self.ocr_options(s, kind, cache)
+        };
+        for opt in &mut opts {
+            // the second word as it is, not the first reading's token
+            if matches!(opt.text, OptText::Kept) {
+                opt.text = OptText::Owned(s.to_string());
+            }
+        }
+        opts
+    }
+
+    /// Gives a scan line's word slots the candidates of the second reading of the same place
+    /// and prices every candidate by both readings (see the [module](self) documentation).
+    pub(in crate::repair) fn weigh_second_reading(
+        &self,
+        line_no: usize,
+        line: &str,
+        toks: &[Token],
+        slots: &mut [Slot],
+        session: &Session,
+        cache: &mut FxHashMap<String, Vec<Hit>>,
+    ) {
+        let Some(second) = session.second_reading.as_ref() else {
+            return;
+        };
+        let p = &self.params.two_readings;
+        let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
+        for slot in slots.iter_mut() {
+            if slot.tok == LINE_BREAK || !matches!(toks[slot.tok].kind, Kind::Word | Kind::Mixed) {
+                continue;
+            }
+            let s = toks[slot.tok].text(line);
+            let nth = seen.entry(s).or_default();
+            let other = second.get(line_no, s, *nth);
+            *nth += 1;
+            let Some(other) = other else {
+                continue;
+            };
+            let first_known = self.fixed_word(s) != UNK;
+            if first_known && !look_alike(s, other) {
+                // a word the model knows against letters far from it: the second reading lost
+                // this word (`phường` read `pe`), it is no evidence about it
+                continue;
+            }
+            let mut theirs = self.second_options(other, cache);
+            self.weigh_marks(&mut theirs, p.second_marks_weight);
+            // a first word the model does not know is a slip: the second's words cost less
+            let known = |o: &Opt| !o.words().is_empty() && !o.words().contains(&UNK);
+            for opt in slot.options.iter_mut() {
+                let agreed = theirs
+                    .iter()
+                    .filter(|t| known(t) && t.words() == opt.words())
+                    .map(|t| t.cost)
+                    .min_by(f32::total_cmp);
+                opt.cost += match agreed {
+                    Some(cost) if known(opt) => cost * p.second_weight,
+                    _ => p.second_unseen_cost,
+                };
+            }
+            for mut t in theirs {
+                // a word of the second reading the model does not know is its junk, not a
+                // reading of the page: the first reading's token stands for it
+                let skip = !known(&t) || slot.options.iter().any(|o| o.words() == t.words());
+                if !skip {
+                    t.cost = t.cost * p.second_weight + p.first_unseen_cost;
+                    t.reason = "second-reading";
+                    slot.options.push(t);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_word_pairs_with_the_one_word_at_its_place() {
+        let first = [[10, 10, 40, 30], [60, 10, 90, 30], [200, 10, 100, 30]];
+        // the third first word was split in two by the other reading: unpaired
+        let second = [
+            [12, 12, 36, 26],
+            [62, 8, 88, 32],
+            [200, 10, 45, 30],
+            [255, 10, 45, 30],
+        ];
+        assert_eq!(
+            pair_by_boxes(&first, &second),
+            vec![Some(0), Some(1), None,]
+        );
+        assert!(look_alike("phường", "phuong") && look_alike("đổi", "d6i"));
+        assert!(!look_alike("phường", "pe"));
+        // a word on another line is never at the same place
+        assert!(!same_place([10, 10, 40, 30], [10, 50, 40, 30]));
+        assert_eq!(pair_by_boxes(&first, &[]), vec![None, None, None]);
+    }
+
+    #[test]
+    fn both_readings_price_the_candidates() {
+        use crate::lm::token::tokenize;
+        let r = crate::repair::tests::repairer();
+        // the first reading slipped (`đối`), the layer kept the letters without marks (`doi`)
+        let line = "chuyến đối số";
+        let toks = tokenize(line);
+        let mut slots: Vec<Slot> = toks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.kind == Kind::Word)
+            .map(|(ti, t)| Slot {
+                tok: ti,
+                options: r.scan_options(t.text(line)),
+            })
+            .collect();
+        let words = [
+            (0, "chuyến", [0, 0, 60, 20]),
+            (0, "đối", [70, 0, 30, 20]),
+            (0, "số", [110, 0, 30, 20]),
+        ];
+        let layer = [("chuyen", [0, 0, 60, 20]), ("doi", [70, 0, 30, 20])];
+        let session =
+            Session::default().with_second_reading(SecondReading::align(line, words, &layer));
+        r.weigh_second_reading(
+            0,
+            line,
+            &toks,
+            &mut slots,
+            &session,
+            &mut FxHashMap::default(),
+        );
+        let cost_of = |slot: &Slot, w: &str| {
+            let id = r.model.id(w);
+            slot.options
+                .iter()
+                .find(|o| Some(o.words()[0]) == id)
+                .map(|o| o.cost)
+        };
+        let p = &r.params.two_readings;
+        // both readings give `đổi`: its cost under each, summed, no flat penalty
+        let both = cost_of(&slots[1], "đổi").expect("a candidate");
+        assert!(
+            both < r.params.scan.scan_change_cost + p.second_unseen_cost,
+            "{both}"
+        );
+        // a word without a second reading keeps its costs
+        assert_eq!(cost_of(&slots[2], "số"), Some(0.0));
+    }
+}
