@@ -210,12 +210,12 @@ pub(crate) struct RefMatch {
 static REF_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
-        (?P<num>\d{1,5})
+        (?P<num>\d{1,5}(?:\.\d{1,2})?)
         (?:[\ \t]*/[\ \t]*(?P<year>(?:19|20)\d{2}))?
         [\ \t]*(?P<sep>[-/–])\s*
         (?P<seg1>\p{Lu}[\p{L}\d]{0,14})
         # a unit numbered after a dot (`VPCP-V.I`, Vụ I) is part of its segment
-        (?P<tail>(?:[\ \t]*[-/–]\s*[\p{Lu}\d][\p{L}\d]{0,14}(?:\.[\p{Lu}\d]{1,3}\b)?){0,4})",
+        (?P<tail>(?:[\ \t]*[-/–]\s*[\p{Lu}\d][\p{L}\d]{0,14}(?:\.[\p{Lu}\d]{1,3}\b|&\p{Lu}[\p{L}\d]{0,6})?){0,4})",
     )
     .expect("valid reference regex")
 });
@@ -266,6 +266,15 @@ fn build_ref(
         let next = SEP_RE.find(after).map(|n| n.start()).unwrap_or(after.len());
         segs.push((sep_c, after[..next].to_string()));
         rest = &after[next..];
+    }
+    // A segment with a marked small letter is a word, not a code (`TT-VPCP-Hồ Chí Minh`):
+    // codes write small letters only in ASCII (`TTg`, `CTr`, `QĐi`).
+    if let Some(i) = segs
+        .iter()
+        .skip(1)
+        .position(|(_, s)| s.chars().any(|c| c.is_lowercase() && !c.is_ascii()))
+    {
+        segs.truncate(i + 1);
     }
     // A symbol needs a type or agency part: one segment alone only after '/' in capitals
     // (`1836/TCTTKĐA`) or after a year (`36/2024/QH15`).
@@ -390,6 +399,18 @@ mod tests {
         assert_eq!(refs("Số: 11554/VPCP-V.I ngày"), vec!["11554/VPCP-V.I"]);
         // a sentence's full stop is no part of the symbol
         assert_eq!(refs("số 12/BC-UBND. Ngày"), vec!["12/BC-UBND"]);
+        assert_eq!(
+            refs("Tờ trình số 3250/TTr-SGD&ĐT ngày"),
+            vec!["3250/TTr-SGD&ĐT"]
+        );
+        assert_eq!(
+            refs("Nghị quyết số 66.4/2025/NQ-CP ngày"),
+            vec!["66.4/2025/NQ-CP"]
+        );
+        assert_eq!(
+            refs("số 03/2025/TT-VPCP-Hồ Chí Minh"),
+            vec!["03/2025/TT-VPCP"]
+        );
     }
 
     #[test]

@@ -74,6 +74,16 @@ fn follows_running_text(text: &str, at: usize) -> bool {
         .any(|w| w.chars().filter(|c| c.is_lowercase()).count() >= 2)
 }
 
+/// A line of running text: five words or more, most of them in lower case.
+fn is_running_text(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let lower = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+        .count();
+    words.len() >= 5 && lower * 2 > words.len()
+}
+
 /// Canonical type name if `line` is a type heading (`BÁO CÁO`, `KẾ HOẠCH`, `THÔNG BÁO KẾT LUẬN
 /// ...`), with the rest of the line after the type name.
 pub(crate) fn heading_type(line: &str) -> Option<(&'static str, String)> {
@@ -269,6 +279,10 @@ pub(crate) fn header_orgs(items: &[(usize, &str)]) -> Vec<(usize, String)> {
         if rest.chars().filter(|c| c.is_alphabetic()).count() < 2 || !is_upper_text(&rest) {
             continue;
         }
+        // A symbol (`4762/CAT-PC03`) names no body.
+        if rest.contains('/') || rest.starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
         if let Some(prev) = cands.last_mut() {
             // A name wrapped mid-phrase (`BỘ VĂN HÓA, THỂ THAO` / `VÀ DU LỊCH`).
             let first_word = rest.split_whitespace().next().map(fold_lower);
@@ -394,6 +408,11 @@ pub(crate) fn parse(doc: &Doc, seg_start: usize, seg_end: usize) -> Header {
     let mut items: Vec<(usize, &str)> = Vec::new();
     for (i, l) in hdr_lines.iter().enumerate() {
         if VV_RE.is_match(l.text.trim()) {
+            break;
+        }
+        // Running text before any header (page 2 of a report): no header here, and body
+        // text never fills header fields.
+        if is_running_text(&l.text) {
             break;
         }
         items.push((seg_start + i, l.text.as_str()));

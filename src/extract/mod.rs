@@ -542,6 +542,14 @@ pub fn extract(text: &str, layout: Option<&[LayoutLine]>) -> Extraction {
             }
         }
     }
+    // A document whose header is missing but which has the rest of a document's frame (a
+    // type heading, addressees, a recipients list or a signature) may have its issuer
+    // inferred from the body (SCHEMA.md); a page of running text alone (page 2 of a report)
+    // gets none: body text never fills header fields there.
+    let has_frame = h.heading.is_some()
+        || !h.addressees.is_empty()
+        || cl.noi_nhan.is_some()
+        || !cl.signers.is_empty();
     if m.issuer.name.is_none() {
         if let Some((li, name)) = &h.issuer {
             m.issuer.name = Some(name.clone());
@@ -573,7 +581,10 @@ pub fn extract(text: &str, layout: Option<&[LayoutLine]>) -> Extraction {
                 "issuer not printed in a header: taken from the enacting authority under the title"
                     .into(),
             );
-        } else if let Some((li, name)) = header::issuer_from_body(&doc, h.body_start, seg_end) {
+        } else if let Some((li, name)) = has_frame
+            .then(|| header::issuer_from_body(&doc, h.body_start, seg_end))
+            .flatten()
+        {
             m.issuer.name = Some(name);
             let mut s = Source::rule("opening_paragraph", 0.6);
             s.flags.push("inferred_from_body".into());
@@ -904,6 +915,19 @@ mod tests {
                 .iter()
                 .all(|r| r.reference != "99/KH-SYT")
         );
+    }
+
+    #[test]
+    fn a_page_without_a_header_gets_no_header_fields() {
+        let page = "trong quá trình tiếp nhận, giải quyết thủ tục hành chính. Ban hành Công văn số\n\
+                    4762/CAT-PC03 ngày 25/11/2025 về việc đẩy mạnh cấp tài khoản định danh cho\n\
+                    doanh nghiệp và hợp tác xã. Trung tâm Phục vụ hành chính công tỉnh báo cáo\n\
+                    kết quả trong tuần.\n";
+        let x = extract(page, None);
+        assert_eq!(x.metadata.reference, None);
+        assert_eq!(x.metadata.issuer.name, None);
+        assert_eq!(x.metadata.references[0].reference, "4762/CAT-PC03");
+        assert!(x.warnings.iter().any(|w| w.contains("not found")));
     }
 
     #[test]

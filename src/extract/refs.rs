@@ -417,8 +417,11 @@ fn reconcile(found: &mut [RefMatch], own: Option<&str>, text: &str) {
             let cleaned: String = seg
                 .chars()
                 .map(|c| if c == 'Ð' { 'Đ' } else { c })
-                .filter(|c| c.is_alphanumeric() && !ocr_junk_letter(*c))
-                .collect();
+                // `V.I` (Vụ I) and `SGD&ĐT` keep their inner `.` and `&`
+                .filter(|c| (c.is_alphanumeric() && !ocr_junk_letter(*c)) || matches!(c, '.' | '&'))
+                .collect::<String>()
+                .trim_matches(['.', '&'])
+                .to_string();
             let mut fixed = if cleaned.is_empty() {
                 seg.clone()
             } else {
