@@ -14,6 +14,9 @@ APT_PACKAGES=(
   python3 python3-pip xz-utils fonts-liberation2
   # the browser end-to-end test of `sohoa serve`
   chromium chromium-driver
+  # checks of the searchable PDF and ALTO outputs: pdftotext/pdfinfo/pdffonts, qpdf --check,
+  # xmllint
+  poppler-utils qpdf libxml2-utils
 )
 
 as_root() {
