@@ -59,6 +59,28 @@ pub enum StoredPixels {
     Bilevel(Vec<u8>),
 }
 
+impl StoredImage {
+    /// Pixels made in memory, kept without loss as a file of them would be (two-level grey
+    /// packed to one bit, others as PNG data).
+    ///
+    /// ```
+    /// use sohoa::ingest::{StoredImage, StoredPixels};
+    /// let grey = image::DynamicImage::ImageLuma8(image::GrayImage::new(8, 2));
+    /// let stored = StoredImage::lossless(grey, 300)?;
+    /// assert!(matches!(stored.pixels, StoredPixels::Bilevel(ref bits) if bits == &[0, 0]));
+    /// # Ok::<(), sohoa::ingest::Error>(())
+    /// ```
+    pub fn lossless(image: DynamicImage, dpi: u32) -> Result<StoredImage, Error> {
+        let (width, height) = (image.width(), image.height());
+        Ok(StoredImage {
+            width,
+            height,
+            dpi,
+            pixels: lossless(image)?,
+        })
+    }
+}
+
 /// Reads a PNG or JPEG file as stored.
 pub(super) fn single(path: &Path, limits: &Limits) -> Result<StoredImage, Error> {
     let bytes = std::fs::read(path)?;

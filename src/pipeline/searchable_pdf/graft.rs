@@ -2,18 +2,23 @@
 //! annotations) and each OCR'd page gets the invisible text layer grafted on, as OCRmyPDF does.
 //! A page whose text came from its own text layer gets nothing.
 //!
-//! lopdf does the object work: it reads the file, keeps every stream's bytes as stored, and
-//! writes it back. PDFium's editing API (through pdfium-render) was the other choice, but it
-//! regenerates a page's content stream when the page is edited, so a page's bytes would not stay
-//! as they were.
+//! lopdf does the object work: it reads the file's structure, and the changes (the layer, the
+//! font, the changed pages and catalog, the metadata) are appended to a copy of the file as an
+//! incremental update (PDF 32000 §7.5.6), so the original bytes stay as they were and the page
+//! images are never held in memory (they are left out when the file is read). An encrypted file
+//! or one indexed by a cross-reference stream is instead read whole and written again by lopdf
+//! (every stream still as stored). PDFium's editing API (through pdfium-render) was the other
+//! choice, but it regenerates a page's content stream when the page is edited.
 
 use super::Error;
 use super::font::GlyphlessFont;
+use super::objects::{ObjectSink, StreamingFile};
 use super::pdfa::{DocumentInfo, describe, file_id};
 use super::text_layer::{TextEncoder, num};
 use crate::ingest::Word;
 use lopdf::content::{Content, Operation};
-use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
+use lopdf::xref::XrefType;
+use lopdf::{Dictionary, Document, FilterFunc, LoadOptions, Object, ObjectId, Stream, dictionary};
 use std::path::Path;
 
 /// What the graft does to one page.
@@ -45,11 +50,28 @@ pub(super) fn graft(
     pdfa: bool,
     output: &Path,
 ) -> Result<Vec<String>, Error> {
-    let load = match password {
-        Some(password) => Document::load_with_password(input, password),
-        None => Document::load(input),
+    let load = |filter: Option<FilterFunc>| {
+        let options = LoadOptions {
+            password: password.map(str::to_string),
+            filter,
+            strict: false,
+        };
+        Document::load_with_options(input, options).map_err(|err| Error::Input(err.to_string()))
     };
-    let mut doc = load.map_err(|err| Error::Input(err.to_string()))?;
+    let mut doc = load(Some(without_image_data))?;
+    let update = (!doc.trailer.has(b"Encrypt") && !doc.was_encrypted() && doc.xref_start > 0)
+        .then_some(doc.xref_start as u64)
+        .filter(|_| {
+            matches!(
+                doc.reference_table.cross_reference_type,
+                XrefType::CrossReferenceTable
+            )
+        });
+    if update.is_none() {
+        doc = load(None)?;
+    }
+    let original_max = doc.max_id;
+    let mut changed = std::collections::BTreeSet::new();
     let mut warnings = Vec::new();
     let blockers = pdfa_blockers(&doc);
     let pdfa = pdfa && blockers.is_empty();
@@ -77,6 +99,7 @@ pub(super) fn graft(
             Some(font) => font,
             None => *font.insert(GlyphlessFont::add(&mut doc)?),
         };
+        changed.insert(page_id);
         if let Err(reason) = remove_old_layer(&mut doc, page_id) {
             warnings.push(format!(
                 "searchable PDF, page {number}: its old invisible text was kept ({reason})"
@@ -102,6 +125,7 @@ pub(super) fn graft(
         );
         wrap_contents(&mut doc, page_id, text.into_bytes())
             .map_err(|err| Error::Input(format!("page {number}: {err}")))?;
+        changed.insert(page_id);
     }
     if let Some(font) = font {
         font.finish(&mut doc, &encoder)?;
@@ -117,9 +141,24 @@ pub(super) fn graft(
         .clone();
     let info_dict = describe(&mut doc, &mut catalog, info, pdfa)?;
     doc.objects.insert(root, Object::Dictionary(catalog));
+    changed.insert(root);
     let info_id = doc.add_object(Object::Dictionary(info_dict.clone()));
-    doc.trailer.set("Info", info_id);
     let seed = format!("{}{info_dict:?}", input.display());
+    if let Some(xref) = update {
+        let mut file = StreamingFile::update(input, output, original_max, xref)?;
+        for (&id, object) in &doc.objects {
+            if id.0 > original_max || changed.contains(&id) {
+                file.put(id, object.clone())?;
+            }
+        }
+        file.finish(dictionary! {
+            "Root" => root,
+            "Info" => info_id,
+            "ID" => file_id(seed.as_bytes()),
+        })?;
+        return Ok(warnings);
+    }
+    doc.trailer.set("Info", info_id);
     doc.trailer.set("ID", file_id(seed.as_bytes()));
     let file = std::fs::File::create(output)?;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
@@ -128,6 +167,20 @@ pub(super) fn graft(
     let file = out.into_inner().map_err(|err| err.into_error())?;
     file.sync_all()?;
     Ok(warnings)
+}
+
+/// A load filter that leaves out the data of image streams (their dictionaries stay): an update
+/// never writes them again, and a scanned page's image is most of its bytes.
+fn without_image_data(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
+    if let Object::Stream(stream) = object
+        && stream.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(&b"Image"[..])
+    {
+        // One byte, not none: lopdf reads an empty stream's data again after the filter.
+        stream.set_content(vec![0]);
+    }
+    // lopdf keeps `object` for objects read directly and the returned copy for objects inside
+    // object streams, so both must be whole.
+    Some((id, object.clone()))
 }
 
 /// Why the document cannot be called PDF/A-2b as it is (empty when nothing stands against it

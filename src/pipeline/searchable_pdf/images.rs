@@ -33,43 +33,18 @@ impl SearchablePage {
     /// ```
     pub fn gray(image: image::GrayImage, dpi: u32, lines: Vec<Vec<Word>>) -> SearchablePage {
         let (width, height) = image.dimensions();
-        let mut png = Vec::new();
-        let pixels = image::DynamicImage::ImageLuma8(image)
-            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-            .ok()
-            .and_then(|()| png_zlib(&png))
-            .map_or(StoredPixels::Bilevel(Vec::new()), |zlib| {
-                StoredPixels::PngData {
-                    zlib,
-                    colour: StoredColour::Gray,
-                    bits: 8,
-                    palette: Vec::new(),
-                }
-            });
-        SearchablePage {
-            image: StoredImage {
+        // Encoding pixels held in memory only fails on an empty image, which
+        // [`SearchablePdfWriter::add_page`] refuses for having no pixels.
+        let image = StoredImage::lossless(image::DynamicImage::ImageLuma8(image), dpi).unwrap_or(
+            StoredImage {
                 width,
                 height,
                 dpi,
-                pixels,
+                pixels: StoredPixels::Bilevel(Vec::new()),
             },
-            lines,
-        }
+        );
+        SearchablePage { image, lines }
     }
-}
-
-/// The joined `IDAT` data of a PNG the `image` crate wrote (not interlaced).
-fn png_zlib(png: &[u8]) -> Option<Vec<u8>> {
-    let mut at = 8;
-    let mut zlib = Vec::new();
-    while at + 8 <= png.len() {
-        let len = u32::from_be_bytes(png[at..at + 4].try_into().ok()?) as usize;
-        if &png[at + 4..at + 8] == b"IDAT" {
-            zlib.extend_from_slice(png.get(at + 8..at + 8 + len)?);
-        }
-        at += 12 + len;
-    }
-    (!zlib.is_empty()).then_some(zlib)
 }
 
 /// Writes a searchable PDF of image pages to disk page by page.

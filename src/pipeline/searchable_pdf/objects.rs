@@ -39,12 +39,20 @@ impl ObjectSink for Document {
 }
 
 /// A PDF file written object by object: only each object's byte offset is kept.
+///
+/// It is either a new file, or an incremental update (PDF 32000 §7.5.6): a copy of an existing
+/// file's bytes with the changed and new objects, a cross-reference section for them and a
+/// trailer pointing back at the file's own (`/Prev`) appended.
 #[derive(Debug)]
 pub(super) struct StreamingFile {
     out: BufWriter<File>,
     position: u64,
-    /// Byte offset of each object by number (index 0 is the free-list head, unused).
-    offsets: Vec<u64>,
+    /// Byte offset of each object written, by id.
+    offsets: std::collections::BTreeMap<ObjectId, u64>,
+    /// The next object number [`ObjectSink::reserve`] hands out.
+    next_number: u32,
+    /// For an update, where the file's last cross-reference section starts.
+    previous_xref: Option<u64>,
 }
 
 impl StreamingFile {
@@ -53,11 +61,36 @@ impl StreamingFile {
         let mut file = StreamingFile {
             out: BufWriter::with_capacity(1 << 16, File::create(path)?),
             position: 0,
-            offsets: vec![0],
+            offsets: std::collections::BTreeMap::new(),
+            next_number: 1,
+            previous_xref: None,
         };
         // The binary comment tells transfer tools the file is not text (PDF 32000 §7.5.2);
         // PDF/A-2 asks for it.
         file.write(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n")?;
+        Ok(file)
+    }
+
+    /// Copies `original` to `path` (streamed, never held in memory) to append an update to it:
+    /// `max_number` is the highest object number the original uses, `xref` where its last
+    /// cross-reference section starts.
+    pub(super) fn update(
+        original: &Path,
+        path: &Path,
+        max_number: u32,
+        xref: u64,
+    ) -> std::io::Result<StreamingFile> {
+        let mut out = BufWriter::with_capacity(1 << 16, File::create(path)?);
+        let copied = std::io::copy(&mut File::open(original)?, &mut out)?;
+        let mut file = StreamingFile {
+            out,
+            position: copied,
+            offsets: std::collections::BTreeMap::new(),
+            next_number: max_number + 1,
+            previous_xref: Some(xref),
+        };
+        // The original may end without an end of line after `%%EOF`.
+        file.write(b"\n")?;
         Ok(file)
     }
 
@@ -70,14 +103,43 @@ impl StreamingFile {
     /// Writes the cross-reference table and the trailer, then flushes and syncs the file.
     pub(super) fn finish(mut self, trailer: Dictionary) -> std::io::Result<()> {
         let xref = self.position;
-        let mut table = format!("xref\n0 {}\n0000000000 65535 f\r\n", self.offsets.len());
-        for offset in &self.offsets[1..] {
+        // Runs of consecutive object numbers, one subsection each; a new file's first one
+        // starts at the free-list head, object 0.
+        let mut runs: Vec<Vec<String>> = Vec::new();
+        let mut last = None;
+        if self.previous_xref.is_none() {
+            runs.push(vec!["0000000000 65535 f\r\n".to_string()]);
+            last = Some(0);
+        }
+        let mut starts = Vec::new();
+        if last.is_some() {
+            starts.push(0);
+        }
+        for (&(number, generation), offset) in &self.offsets {
             // Each entry is exactly 20 bytes, the end of line included (PDF 32000 §7.5.4).
-            table.push_str(&format!("{offset:010} 00000 n\r\n"));
+            let entry = format!("{offset:010} {generation:05} n\r\n");
+            match (last, runs.last_mut()) {
+                (Some(previous), Some(run)) if previous + 1 == number => run.push(entry),
+                _ => {
+                    starts.push(number);
+                    runs.push(vec![entry]);
+                }
+            }
+            last = Some(number);
+        }
+        let mut table = String::from("xref\n");
+        for (start, run) in starts.iter().zip(&runs) {
+            table.push_str(&format!("{start} {}\n", run.len()));
+            for entry in run {
+                table.push_str(entry);
+            }
         }
         self.write(table.as_bytes())?;
         let mut trailer = trailer;
-        trailer.set("Size", self.offsets.len() as i64);
+        trailer.set("Size", i64::from(self.next_number));
+        if let Some(previous) = self.previous_xref {
+            trailer.set("Prev", previous as i64);
+        }
         let mut bytes = b"trailer\n".to_vec();
         serialise(&Object::Dictionary(trailer), &mut bytes);
         bytes.extend_from_slice(format!("\nstartxref\n{xref}\n%%EOF\n").as_bytes());
@@ -89,17 +151,14 @@ impl StreamingFile {
 
 impl ObjectSink for StreamingFile {
     fn reserve(&mut self) -> ObjectId {
-        self.offsets.push(0);
-        ((self.offsets.len() - 1) as u32, 0)
+        self.next_number += 1;
+        (self.next_number - 1, 0)
     }
 
     fn put(&mut self, id: ObjectId, object: Object) -> std::io::Result<()> {
-        let number = id.0 as usize;
-        if number >= self.offsets.len() {
-            self.offsets.resize(number + 1, 0);
-        }
-        self.offsets[number] = self.position;
-        let mut bytes = format!("{number} 0 obj\n").into_bytes();
+        self.next_number = self.next_number.max(id.0 + 1);
+        self.offsets.insert(id, self.position);
+        let mut bytes = format!("{} {} obj\n", id.0, id.1).into_bytes();
         serialise(&object, &mut bytes);
         bytes.extend_from_slice(b"\nendobj\n");
         self.write(&bytes)
@@ -222,6 +281,24 @@ mod tests {
             assert!(bytes[offset..].starts_with(header.as_bytes()));
         }
         assert!(text.contains("/Size 3"));
+
+        // An update: the original's bytes, then only the changed objects, in runs.
+        let updated = path.with_extension("update.pdf");
+        let mut file = StreamingFile::update(&path, &updated, 2, startxref as u64).unwrap();
+        file.put((2, 0), Object::Integer(8)).unwrap();
+        let new = file.add(Object::Integer(9)).unwrap();
+        assert_eq!(new, (3, 0));
+        file.put((7, 1), Object::Null).unwrap();
+        file.finish(dictionary! { "Root" => first }).unwrap();
+        let bytes = std::fs::read(&updated).unwrap();
+        assert!(bytes.starts_with(&std::fs::read(&path).unwrap()));
+        let text = String::from_utf8_lossy(&bytes);
+        let last_xref = text.rfind("xref\n2 2\n").expect("a run from object 2");
+        assert!(text[last_xref..].contains("7 1\n"));
+        assert!(text[last_xref..].contains("00001 n"));
+        assert!(text.contains(&format!("/Prev {startxref}")));
+        assert!(text.ends_with("%%EOF\n"));
         std::fs::remove_file(&path).ok();
+        std::fs::remove_file(&updated).ok();
     }
 }
