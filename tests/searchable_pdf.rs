@@ -35,6 +35,22 @@ const PDF_A: PdfOptions = PdfOptions {
     password: None,
 };
 
+/// Writes the searchable PDF of `doc` with no document information, as PDF/A.
+fn write_plain(
+    doc: &Document,
+    pages: &[PageRecord],
+    path: &Path,
+) -> Result<Vec<String>, sohoa::pipeline::searchable_pdf::Error> {
+    write_searchable_pdf(
+        doc,
+        pages,
+        &DocumentInfo::default(),
+        &PDF_A,
+        path,
+        &AtomicBool::new(false),
+    )
+}
+
 fn fixture_page() -> image::GrayImage {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scans/bc-tuan48.page-002.png");
     image::open(&path)
@@ -394,15 +410,7 @@ fn five_hundred_pages_stay_small() {
     let grafted = dir.join("grafted.pdf");
     let started = std::time::Instant::now();
     let before = peak_rss_kib();
-    write_searchable_pdf(
-        &doc,
-        &pages,
-        &DocumentInfo::default(),
-        &PDF_A,
-        &grafted,
-        &AtomicBool::new(false),
-    )
-    .expect("grafted");
+    write_plain(&doc, &pages, &grafted).expect("grafted");
     let graft_peak = peak_rss_kib();
     eprintln!(
         "graft onto 500 pages: {} bytes, {:.1} s, peak RSS {} MiB (before {} MiB)",
@@ -855,15 +863,7 @@ fn colour_jpeg_is_kept_as_it_is() {
         ..PageRecord::default()
     }];
     let out = dir.join("seal.searchable.pdf");
-    write_searchable_pdf(
-        &doc,
-        &pages,
-        &DocumentInfo::default(),
-        &PDF_A,
-        &out,
-        &AtomicBool::new(false),
-    )
-    .expect("PDF written");
+    write_plain(&doc, &pages, &out).expect("PDF written");
     assert_eq!(pdf_image_streams(&out), [vec![jpeg]]);
     let (grey, width_pt, _) = &page_images(&out)[0];
     assert!(
@@ -1039,15 +1039,7 @@ fn repaired_text_replaces_the_ocr_words() {
         error: None,
     }];
     let path = dir.join("out/scan.searchable.pdf");
-    let warnings = write_searchable_pdf(
-        &doc,
-        &pages,
-        &DocumentInfo::default(),
-        &PDF_A,
-        &path,
-        &AtomicBool::new(false),
-    )
-    .expect("PDF written");
+    let warnings = write_plain(&doc, &pages, &path).expect("PDF written");
     assert!(warnings.is_empty(), "{warnings:?}");
     let pdf = Document::open(&path, &Limits::default()).expect("opens");
     let (text, words, _, _) = text_layer(&pdf, 0);
@@ -1068,15 +1060,7 @@ fn repaired_text_replaces_the_ocr_words() {
     // Lines that no longer match: the OCR words are kept, and the record is told.
     let mut misaligned = pages.clone();
     misaligned[0].text = "Kế hoạch số 265 Bình dân học vụ số".into();
-    let warnings = write_searchable_pdf(
-        &doc,
-        &misaligned,
-        &DocumentInfo::default(),
-        &PDF_A,
-        &path,
-        &AtomicBool::new(false),
-    )
-    .expect("PDF written");
+    let warnings = write_plain(&doc, &misaligned, &path).expect("PDF written");
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(warnings[0].contains("page 1"), "{warnings:?}");
     let pdf = Document::open(&path, &Limits::default()).expect("opens");
