@@ -1083,3 +1083,53 @@ fn repaired_text_replaces_the_ocr_words() {
     assert!(!path.exists());
     assert!(walk(&dir.join("out")).is_empty(), "no temporary file left");
 }
+
+/// A page scanned sideways and turned upright by `/Rotate` (made with qpdf from the office
+/// fixture): OCR reads it as shown, and the layer lies on it as shown, so pdftotext reads the
+/// repaired text in order. Skipped without qpdf and poppler.
+#[test]
+fn layer_follows_the_page_rotation() {
+    let dir = TempDir::new("rotate");
+    let input = dir.join("in");
+    std::fs::create_dir_all(&input).expect("mkdir");
+    let office = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scans/bc-42-head.office.pdf");
+    let qpdf = |args: &[&str], from: &Path, to: &Path| {
+        Command::new("qpdf")
+            .args(args)
+            .arg(from)
+            .arg(to)
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let sideways = dir.join("sideways.pdf");
+    let flat = dir.join("flat.pdf");
+    let upright = input.join("upright.pdf");
+    if !(qpdf(&["--rotate=+90"], &office, &sideways)
+        && qpdf(&["--flatten-rotation"], &sideways, &flat)
+        && qpdf(&["--rotate=-90"], &flat, &upright))
+    {
+        eprintln!("qpdf not installed: rotation test skipped");
+        return;
+    }
+    let out = dir.join("out");
+    let status = Command::new(env!("CARGO_BIN_EXE_sohoa"))
+        .arg("run")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .args(["--pdf", "--progress", "none"])
+        .status()
+        .expect("sohoa runs");
+    assert!(status.success());
+    let record = read_json(&out.join("upright.pdf.json"));
+    let text = record["pages"][0]["text"].as_str().expect("page text");
+    let expected: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(expected.len() > 10, "the page was read upright: {text}");
+    let Some(pages) = pdftotext_with(&out.join("upright.pdf.searchable.pdf"), &["-raw"]) else {
+        return;
+    };
+    assert_eq!(
+        extracted_tokens(&pages[0]).concat(),
+        tokens(&expected).concat()
+    );
+}
