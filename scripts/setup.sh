@@ -12,10 +12,11 @@ APT_PACKAGES=(
   libclang-dev clang pkg-config
   # tools: python for the scorers and the PDFium download, xz for corpora, fonts for test scans
   python3 python3-pip xz-utils fonts-liberation2
-  # PDFs with OCR layers for the text-layer measurements (scripts/make_layer_pdfs.py)
-  qpdf poppler-utils
   # the browser end-to-end test of `sohoa serve`
   chromium chromium-driver
+  # checks of the searchable PDF and ALTO outputs (pdftotext/pdfinfo/pdffonts, qpdf --check,
+  # xmllint), and the OCR-layer fixtures (scripts/make_layer_pdfs.py: qpdf)
+  poppler-utils qpdf libxml2-utils
 )
 
 as_root() {

@@ -22,6 +22,7 @@
 pub mod page_image;
 mod pdf;
 mod raster;
+mod stored;
 pub mod text_layer;
 
 use serde::{Deserialize, Serialize};
@@ -31,6 +32,7 @@ use std::path::{Path, PathBuf};
 
 pub use page_image::{DpiFrom, ImageOrigin, ImagePath};
 pub use pdf::pdfium_library_hint;
+pub use stored::{StoredColour, StoredImage, StoredPixels};
 
 /// Resolution of text-layer word boxes, and of renderings of PDF pages that hold no image.
 pub const RENDER_DPI: f32 = page_image::DEFAULT_RENDER_DPI;
@@ -269,6 +271,7 @@ pub struct Document {
     kind: Kind,
     bytes: u64,
     page_count: u32,
+    limits: Limits,
     inner: Inner,
 }
 
@@ -337,6 +340,7 @@ impl Document {
             kind,
             bytes: size,
             page_count,
+            limits: *limits,
             inner,
         })
     }
@@ -375,6 +379,31 @@ impl Document {
             number: index + 1,
             content,
         })
+    }
+}
+
+impl Document {
+    /// Page `index` (0-based) of an image file as the file stores it, for outputs that keep the
+    /// scan unchanged (colour, depth, JPEG bytes); `None` for a PDF, whose pages are kept as
+    /// they are by other means.
+    ///
+    /// ```no_run
+    /// use sohoa::ingest::{Document, Limits, StoredPixels};
+    /// let doc = Document::open("scan.jpg".as_ref(), &Limits::default())?;
+    /// if let Some(stored) = doc.stored_image(0).transpose()? {
+    ///     assert!(matches!(stored.pixels, StoredPixels::Jpeg { .. }));
+    /// }
+    /// # Ok::<(), sohoa::ingest::Error>(())
+    /// ```
+    pub fn stored_image(&self, index: u32) -> Option<Result<StoredImage, Error>> {
+        if index >= self.page_count {
+            return Some(Err(Error::NoSuchPage(index + 1)));
+        }
+        match &self.inner {
+            Inner::Pdf(_) => None,
+            Inner::Tiff(_) => Some(stored::tiff_page(&self.path, index, &self.limits)),
+            Inner::Single(_) => Some(stored::single(&self.path, &self.limits)),
+        }
     }
 }
 

@@ -22,7 +22,7 @@ const DEFAULT_DPI: u32 = 300;
 /// A3 at most) at 70–1200 dpi; cameras and editors often write 72 or 96 whatever the pixels.
 /// Otherwise a page-shaped image is taken to be A4 (the paper of these documents), and anything
 /// else gets 300 dpi.
-fn resolve_dpi(tagged: Option<f32>, width: u32, height: u32) -> (u32, DpiFrom) {
+pub(super) fn resolve_dpi(tagged: Option<f32>, width: u32, height: u32) -> (u32, DpiFrom) {
     let long_px = width.max(height) as f32;
     let short_px = width.min(height) as f32;
     if let Some(dpi) = tagged
@@ -55,14 +55,14 @@ pub(super) struct TiffSource {
     limits: Limits,
 }
 
-fn tiff_error(err: tiff::TiffError) -> Error {
+pub(super) fn tiff_error(err: tiff::TiffError) -> Error {
     match err {
         tiff::TiffError::IoError(io) => Error::BadImage(format!("truncated or unreadable: {io}")),
         other => Error::BadImage(other.to_string()),
     }
 }
 
-fn tiff_limits(limits: &Limits) -> tiff::decoder::Limits {
+pub(super) fn tiff_limits(limits: &Limits) -> tiff::decoder::Limits {
     let mut tiff_limits = tiff::decoder::Limits::default();
     // Four bytes per pixel is the most a page we accept can need.
     tiff_limits.decoding_buffer_size = (limits.max_pixels as usize).saturating_mul(4);
@@ -117,7 +117,7 @@ impl TiffSource {
     }
 }
 
-fn tiff_dpi(decoder: &mut Decoder<BufReader<File>>) -> Option<f32> {
+pub(super) fn tiff_dpi(decoder: &mut Decoder<BufReader<File>>) -> Option<f32> {
     let (num, den) = match decoder.get_tag(Tag::XResolution).ok()? {
         tiff::decoder::ifd::Value::Rational(n, d) => (n, d),
         _ => return None,
@@ -240,7 +240,7 @@ fn head(path: &Path) -> Option<Vec<u8>> {
 }
 
 /// The resolution in a PNG's `pHYs` chunk (pixels per metre), if it has one before its pixels.
-fn png_dpi(bytes: &[u8]) -> Option<f32> {
+pub(super) fn png_dpi(bytes: &[u8]) -> Option<f32> {
     let mut at = 8; // after the signature
     if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         return None;
@@ -264,7 +264,7 @@ fn png_dpi(bytes: &[u8]) -> Option<f32> {
 
 /// The resolution in a JPEG's JFIF header (`APP0`), when it gives one in dots per inch or per
 /// centimetre.
-fn jfif_dpi(bytes: &[u8]) -> Option<f32> {
+pub(super) fn jfif_dpi(bytes: &[u8]) -> Option<f32> {
     if !bytes.starts_with(&[0xFF, 0xD8]) {
         return None;
     }

@@ -23,15 +23,28 @@ pub struct RunArgs {
     /// Files or folders (walked recursively): PDF, TIFF, PNG, JPEG, and `.txt` legacy OCR text.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
-    /// Output folder: `<relative path>.json`, `.txt`, `.searchable.pdf`, manifest and report.
+    /// Output folder: `<relative path>.json`, `.txt`, `.searchable.pdf`, `.alto.xml`, `.hocr`, manifest and report.
     #[arg(long, short = 'o')]
     pub out: PathBuf,
     /// Worker threads shared by the pages of all documents (default: the number of cores).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
-    /// Also write a searchable PDF (page images + invisible repaired text) per scanned document.
+    /// Also write a searchable PDF per scanned document: the original pages with the repaired
+    /// text as an invisible layer, PDF/A-2b, title/number/issuer/date in its metadata.
     #[arg(long)]
     pub pdf: bool,
+    /// Same as --pdf, saying PDF/A-2b (what --pdf writes unless --no-pdfa).
+    #[arg(long, conflicts_with = "no_pdfa")]
+    pub pdfa: bool,
+    /// Write the searchable PDF without the PDF/A-2b identification and sRGB output intent.
+    #[arg(long)]
+    pub no_pdfa: bool,
+    /// Also write ALTO v4 XML (`<name>.alto.xml`) per scanned document.
+    #[arg(long)]
+    pub alto: bool,
+    /// Also write hOCR (`<name>.hocr`) per scanned document.
+    #[arg(long)]
+    pub hocr: bool,
     /// How scans and PDFs are read.
     #[command(flatten)]
     pub scan: crate::command::ScanArgs,
@@ -139,7 +152,10 @@ pub fn run(args: RunArgs) -> ExitCode {
     let options = RunOptions {
         out: args.out.clone(),
         jobs: args.jobs.unwrap_or(0),
-        pdf: args.pdf,
+        pdf: args.pdf || args.pdfa || args.no_pdfa,
+        pdfa: !args.no_pdfa,
+        alto: args.alto,
+        hocr: args.hocr,
         text_layer: args.scan.text_layer_policy(),
         ocr,
         password: args.scan.password.clone(),

@@ -96,7 +96,8 @@ pub struct Timing {
     pub repair: u64,
     /// Metadata extraction.
     pub extract: u64,
-    /// Writing the searchable PDF (`--pdf`): rendering the pages again, JPEG, text layer.
+    /// Writing the searchable PDF (`--pdf`): reading the pages' stored images or the input PDF
+    /// again, the text layer, the metadata.
     #[serde(default)]
     pub pdf: u64,
     /// Wall time from the first page taken to the outputs written.

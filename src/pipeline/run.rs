@@ -36,6 +36,12 @@ pub struct RunOptions {
     pub pdf: bool,
     /// What to do with PDF text layers: judge them (default), trust them, or OCR every page.
     pub text_layer: TextLayerPolicy,
+    /// Identify the searchable PDF as PDF/A-2b.
+    pub pdfa: bool,
+    /// Also write ALTO v4 XML per scanned document.
+    pub alto: bool,
+    /// Also write hOCR per scanned document.
+    pub hocr: bool,
     /// Tesseract settings.
     pub ocr: OcrOptions,
     /// Password for encrypted PDFs.
@@ -511,8 +517,20 @@ impl Context<'_> {
             let t = Instant::now();
             // A failure (even a panic) while writing the PDF costs only the PDF: the record and
             // the text are still written, with a warning saying why there is no PDF.
+            let info = super::searchable_pdf::DocumentInfo::from_metadata(&extraction.metadata);
+            let pdf_options = super::searchable_pdf::PdfOptions {
+                pdfa: self.options.pdfa,
+                password: self.options.password.clone(),
+            };
             let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                super::write_searchable_pdf(doc, &pages, &pdf_path, self.interrupted)
+                super::write_searchable_pdf(
+                    doc,
+                    &pages,
+                    &info,
+                    &pdf_options,
+                    &pdf_path,
+                    self.interrupted,
+                )
             }));
             timing.pdf = t.elapsed().as_millis() as u64;
             match written {
@@ -526,6 +544,28 @@ impl Context<'_> {
                     let _ = std::fs::remove_file(super::manifest::temp_path(&pdf_path));
                     let _ = std::fs::remove_file(&pdf_path);
                     warnings.push("searchable PDF not written: the PDF writer panicked".into());
+                }
+            }
+        }
+        if doc.is_some() {
+            let layout = super::ocr_layout::layout(&pages);
+            let name = &job.input.rel;
+            let documents = [
+                (
+                    self.options.alto,
+                    "alto.xml",
+                    super::alto::alto_xml as fn(&_, &_) -> _,
+                ),
+                (self.options.hocr, "hocr", super::hocr::hocr_html),
+            ];
+            for (wanted, extension, write) in documents {
+                if !wanted {
+                    continue;
+                }
+                let rel = format!("{name}.{extension}");
+                match write_atomically(&out.join(&rel), write(&layout, name).as_bytes()) {
+                    Ok(()) => outputs.push(rel),
+                    Err(err) => warnings.push(format!("{extension} not written: {err}")),
                 }
             }
         }
@@ -638,10 +678,20 @@ pub fn run(
         model: model.into(),
         lang: options.ocr.lang.clone(),
     };
-    let key = format!(
+    let mut key = format!(
         "sohoa {}; model {}; lang {}; text-layer {}; pdf {}",
         tool.version, tool.model, tool.lang, options.text_layer, options.pdf
     );
+    // Only what is asked for is added, so earlier runs' keys stay valid.
+    for (asked, name) in [
+        (options.pdf && !options.pdfa, "; pdfa false"),
+        (options.alto, "; alto"),
+        (options.hocr, "; hocr"),
+    ] {
+        if asked {
+            key.push_str(name);
+        }
+    }
     let (mut found, mut unreadable) = discover(inputs, &options.out);
     match &options.shard {
         Some(shard) => {
