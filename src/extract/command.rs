@@ -117,6 +117,8 @@ impl Output {
 struct Input {
     source: SourceInfo,
     text: String,
+    /// Per text line, how sure the text is (see [`repair`]); empty: all sure.
+    line_quality: Vec<f32>,
     layout: Vec<LayoutLine>,
     warnings: Vec<String>,
 }
@@ -176,12 +178,20 @@ fn load_repairer(args: &ExtractArgs, warnings: &mut Vec<String>) -> Option<Repai
 }
 
 /// REPAIR HOOK: the text of each form-feed page through the repair engine (lines are kept, so
-/// evidence line numbers are those of the input).
-fn repair(repairer: Option<&Repairer>, text: &str, warnings: &mut Vec<String>) -> String {
+/// evidence line numbers are those of the input). Also returns each line's quality for
+/// [`super::extract_with_quality`]: 1 for a line repair left alone, else 0.9 × the lowest
+/// confidence of the words it changed there (text that needed repair is less certain).
+fn repair(
+    repairer: Option<&Repairer>,
+    text: &str,
+    warnings: &mut Vec<String>,
+) -> (String, Vec<f32>) {
     let Some(r) = repairer else {
-        return text.to_string();
+        return (text.to_string(), Vec::new());
     };
     let mut session = crate::repair::Session::default();
+    let mut quality = vec![1.0f32; text.split('\n').count()];
+    let mut lines_before = 0;
     let pages: Vec<String> = text
         .split('\u{000C}')
         .map(|page| {
@@ -189,14 +199,23 @@ fn repair(repairer: Option<&Repairer>, text: &str, warnings: &mut Vec<String>) -
                 &mut session,
                 page,
                 crate::repair::Mode::Auto,
-                crate::repair::Detail::Text,
+                crate::repair::Detail::Changes,
             );
             warnings.extend(out.warnings);
+            for change in &out.tokens {
+                if let Some(q) = quality.get_mut(lines_before + change.line.saturating_sub(1)) {
+                    *q = q.min(REPAIRED_LINE_QUALITY * change.confidence);
+                }
+            }
+            lines_before += page.matches('\n').count();
             out.text
         })
         .collect();
-    pages.join("\u{000C}")
+    (pages.join("\u{000C}"), quality)
 }
+
+/// The quality of a line repair changed, before its words' own confidence is applied.
+const REPAIRED_LINE_QUALITY: f32 = 0.9;
 
 fn read_input(args: &ExtractArgs) -> Result<Input, Fail> {
     let (bytes, name, path) = read_bytes(args.file.as_ref())?;
@@ -208,8 +227,9 @@ fn read_input(args: &ExtractArgs) -> Result<Input, Fail> {
     drop(bytes);
     warnings.append(&mut decode);
     let repairer = load_repairer(args, &mut warnings);
-    let text = repair(repairer.as_ref(), &text, &mut warnings);
+    let (text, line_quality) = repair(repairer.as_ref(), &text, &mut warnings);
     Ok(Input {
+        line_quality,
         source: SourceInfo {
             path: name,
             kind: "text".into(),
@@ -292,6 +312,7 @@ fn read_scan(args: &ExtractArgs, path: &Path, name: &str) -> Result<Input, Fail>
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
     Ok(Input {
+        line_quality: Vec::new(),
         source: SourceInfo {
             path: name.to_string(),
             kind,
@@ -330,7 +351,7 @@ fn extract_one(args: &ExtractArgs) -> anyhow::Result<u8> {
         }
     };
     let layout = (!input.layout.is_empty()).then_some(&input.layout[..]);
-    let mut x: Extraction = super::extract(&input.text, layout);
+    let mut x: Extraction = super::extract_with_quality(&input.text, layout, &input.line_quality);
     let mut warnings = input.warnings;
     warnings.append(&mut x.warnings);
     x.warnings = warnings;

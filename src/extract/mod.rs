@@ -263,6 +263,7 @@ pub struct Extraction {
 
 struct Ctx<'a> {
     doc: &'a Doc,
+    line_quality: &'a [f32],
     layout: Option<Vec<Option<&'a LayoutLine>>>,
     evidence: BTreeMap<String, Source>,
 }
@@ -270,6 +271,14 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     /// Records evidence for `key` from line indexes `a..=b`.
     fn put(&mut self, key: &str, a: usize, b: usize, mut src: Source) {
+        // Text that needed repair is less certain than text read as printed.
+        let quality = (a..=b)
+            .filter_map(|i| self.line_quality.get(i))
+            .fold(1.0f32, |q, &l| q.min(l));
+        if quality < 1.0 {
+            src.confidence *= quality;
+            src.flags.push("repaired_text".into());
+        }
         let Some(first) = self.doc.lines.get(a) else {
             self.evidence.insert(key.to_string(), src);
             return;
@@ -386,10 +395,31 @@ fn symbol_is_party(reference: &str) -> Option<bool> {
 /// assert!(!x.warnings.is_empty());
 /// ```
 pub fn extract(text: &str, layout: Option<&[LayoutLine]>) -> Extraction {
+    extract_with_quality(text, layout, &[])
+}
+
+/// Like [`extract`], with how sure each text line is (`line_quality[i]` for line `i + 1`, in
+/// (0, 1]; missing lines count 1): a value read from lines that needed repair gets its rule's
+/// confidence times the lowest quality of those lines, and the flag `repaired_text`.
+///
+/// ```
+/// use sohoa::extract::extract_with_quality;
+/// let text = "Số: 12/BC-UBND\nBÁO CÁO\nKết quả tuần 27\n";
+/// let clean = extract_with_quality(text, None, &[]);
+/// let damaged = extract_with_quality(text, None, &[0.6, 1.0, 1.0]);
+/// let c = |x: &sohoa::extract::Extraction| x.evidence.0["reference"].confidence;
+/// assert!(c(&damaged) < c(&clean));
+/// ```
+pub fn extract_with_quality(
+    text: &str,
+    layout: Option<&[LayoutLine]>,
+    line_quality: &[f32],
+) -> Extraction {
     let doc = Doc::new(text);
     let mut warnings = Vec::new();
     let mut ctx = Ctx {
         doc: &doc,
+        line_quality,
         layout: layout
             .filter(|l| !l.is_empty())
             .map(|l| align_layout(&doc, l)),
