@@ -7,6 +7,7 @@
 //! header blocks are found by position and evidence carries page + box; anything else is text
 //! (clean, ASCII or legacy OCR), repaired unless `--no-repair`, pages split at form feeds.
 
+use super::tables::Table;
 use super::{Error, Extraction, LayoutLine, export};
 use crate::command::{EXIT_FATAL, EXIT_OK, EXIT_SOME_FAILED};
 use crate::repair::Repairer;
@@ -37,7 +38,7 @@ pub enum Format {
 /// Arguments of `sohoa extract`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  sohoa extract report.txt > report.json\n  sohoa extract scan.pdf --format tt02\n  sohoa extract --format dc - < report.txt\n\nExit status: 0 (also with warnings), 1 the input cannot be read, 3 OCR cannot start."
+    after_help = "Examples:\n  sohoa extract report.txt > report.json\n  sohoa extract scan.pdf --format tt02\n  sohoa extract plan.pdf --tables-csv tables/\n  sohoa extract --format dc - < report.txt\n\nExit status: 0 (also with warnings), 1 the input cannot be read, 3 OCR cannot start."
 )]
 pub struct ExtractArgs {
     /// Text, PDF, TIFF, PNG or JPEG file (`-` or nothing: standard input, read as text).
@@ -54,6 +55,9 @@ pub struct ExtractArgs {
     /// Print only the `metadata` member (the gold SCHEMA.md shape).
     #[arg(long)]
     pub metadata_only: bool,
+    /// Also write each table as a CSV file `DIR/<input name>.table-<N>.csv`.
+    #[arg(long, value_name = "DIR")]
+    pub tables_csv: Option<PathBuf>,
     /// How scans and PDFs are read.
     #[command(flatten)]
     pub scan: crate::command::ScanArgs,
@@ -118,6 +122,8 @@ struct Input {
     source: SourceInfo,
     text: String,
     layout: Vec<LayoutLine>,
+    /// The document's tables.
+    tables: Vec<Table>,
     warnings: Vec<String>,
 }
 
@@ -208,7 +214,12 @@ fn read_input(args: &ExtractArgs) -> Result<Input, Fail> {
     drop(bytes);
     warnings.append(&mut decode);
     let repairer = load_repairer(args, &mut warnings);
+    // Table cells are mostly codes, abbreviations and numbers the repair model does not know
+    // (`TDTT` would become `TĐTT`): a clean text's tables are read as printed.
+    let clean = !super::text::Doc::new(&text).unaccented;
+    let printed_tables = clean.then(|| super::tables::from_text(&text));
     let text = repair(repairer.as_ref(), &text, &mut warnings);
+    let tables = printed_tables.unwrap_or_else(|| super::tables::from_text(&text));
     Ok(Input {
         source: SourceInfo {
             path: name,
@@ -218,6 +229,7 @@ fn read_input(args: &ExtractArgs) -> Result<Input, Fail> {
         },
         text,
         layout: Vec::new(),
+        tables,
         warnings,
     })
 }
@@ -300,8 +312,17 @@ fn read_scan(args: &ExtractArgs, path: &Path, name: &str) -> Result<Input, Fail>
         },
         text,
         layout,
+        tables: Vec::new(),
         warnings,
     })
+}
+
+/// The file name the CSV files of an input start with: its name without extension (`stdin`).
+fn csv_stem(file: Option<&Path>) -> String {
+    file.filter(|p| p.as_os_str() != "-")
+        .and_then(|p| p.file_stem())
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "stdin".into())
 }
 
 /// Runs `sohoa extract`; returns the process exit status (0 also when there are warnings).
@@ -330,7 +351,11 @@ fn extract_one(args: &ExtractArgs) -> anyhow::Result<u8> {
         }
     };
     let layout = (!input.layout.is_empty()).then_some(&input.layout[..]);
-    let mut x: Extraction = super::extract(&input.text, layout);
+    let mut x: Extraction = super::extract_with_tables(&input.text, layout, input.tables);
+    if let Some(dir) = &args.tables_csv {
+        let stem = csv_stem(args.file.as_deref());
+        super::tables::write_csv(&x.metadata.tables, dir, &stem)?;
+    }
     let mut warnings = input.warnings;
     warnings.append(&mut x.warnings);
     x.warnings = warnings;
