@@ -299,6 +299,9 @@ fn read_scan(args: &ExtractArgs, path: &Path, name: &str) -> Result<Input, Fail>
         .collect::<Vec<_>>()
         .join("\u{000C}");
     let layout = layout_for(&pages);
+    let (tables, mut table_warnings) =
+        super::tables::from_document(&doc, args.scan.force_ocr, &options);
+    warnings.append(&mut table_warnings);
     let kind = serde_json::to_value(doc.kind())
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
@@ -312,7 +315,7 @@ fn read_scan(args: &ExtractArgs, path: &Path, name: &str) -> Result<Input, Fail>
         },
         text,
         layout,
-        tables: Vec::new(),
+        tables,
         warnings,
     })
 }

@@ -17,12 +17,21 @@
 //! assert_eq!(t[0].rows, vec![vec!["STT", "Tên"], vec!["1", "Hà Nội"]]);
 //! ```
 
+pub mod grid;
+#[cfg(feature = "ocr")]
+pub mod pdf;
+#[cfg(feature = "ocr")]
+mod read;
+#[cfg(feature = "ocr")]
+pub mod scan;
 mod targets;
 mod text;
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
+#[cfg(feature = "ocr")]
+pub use read::from_document;
 pub use targets::targets_from_table;
 pub use text::from_text;
 
@@ -155,6 +164,31 @@ pub(crate) fn same_row(a: &[String], b: &[String]) -> bool {
     };
     let (ka, kb) = (key(a), key(b));
     !ka.is_empty() && ka == kb
+}
+
+/// A table cut where its first (header) row is repeated: the repetition starts a new table
+/// (gold `SCHEMA.md`), with no caption.
+pub(crate) fn split_repeated_header(table: Table) -> Vec<Table> {
+    let mut out: Vec<Table> = Vec::new();
+    let header = table.rows.first().cloned().unwrap_or_default();
+    let mut current = Table {
+        rows: Vec::new(),
+        ..table.clone()
+    };
+    for row in table.rows {
+        if !current.rows.is_empty() && same_row(&row, &header) {
+            let next = Table {
+                page: table.page,
+                bbox: None,
+                caption: None,
+                rows: Vec::new(),
+            };
+            out.push(std::mem::replace(&mut current, next));
+        }
+        current.rows.push(row);
+    }
+    out.push(current);
+    out
 }
 
 /// Whether a line above a table reads as its heading (a caption) rather than body text: a
