@@ -14,9 +14,18 @@ separated by " | "). It is laid out as HTML (Liberation Serif 13 pt, A4, the mar
   DIR/office/NAME.pdf   the born PDF's pages rendered at 300 dpi (pdftoppm), degraded like
                         ../shared/tools/render_scan.py's office quality, as an image-only PDF
   DIR/poor/NAME.pdf     the same at 200 dpi, poor quality
+  DIR/skewed/NAME-N.png with --scans skewed: each page at 200 dpi, skewed, blurred and
+                        made bilevel (small test pages)
 
 --unruled NAME:K draws table K (1-based) of document NAME without any rules (a table laid out
-with spaces only). Needs chromium, poppler-utils, Pillow and numpy.
+with spaces only).
+
+  make_table_pdfs.py --bad DIR
+
+writes the bad inputs of the table reader: DIR/form.pdf (a page of only ruling lines, no text),
+DIR/huge.pdf (one table of 2,000 rows over about 40 pages), DIR/wide-cell.pdf (a table whose
+first cell spans the whole page width) and DIR/rotated.pdf (a ruled table on a page turned by
+/Rotate 90, made with qpdf). Needs chromium, poppler-utils, qpdf, Pillow and numpy.
 """
 import argparse
 import html
@@ -25,6 +34,7 @@ import os
 import random
 import re
 import subprocess
+import sys
 import tempfile
 
 import numpy as np
@@ -147,11 +157,14 @@ def print_pdf(html_text, pdf):
 
 
 def degrade(img, quality, rng):
-    """render_scan.py's office/poor degradation: skew, blur, grey paper, noise, specks, JPEG."""
+    """render_scan.py's office/poor degradation: skew, blur, grey paper, noise, specks, JPEG
+    ("skewed": the skew and blur only, for small PNG test pages)."""
     np_rng = np.random.default_rng(rng.randrange(1 << 30))
     angle = rng.uniform(0.3, 1.2) * rng.choice([-1, 1])
     img = img.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
-    img = img.filter(ImageFilter.GaussianBlur(0.6 if quality == "office" else 1.0))
+    img = img.filter(ImageFilter.GaussianBlur(0.6 if quality in ("office", "skewed") else 1.0))
+    if quality == "skewed":
+        return img
     a = np.asarray(img).astype(np.float32) * ((235 if quality == "office" else 220) / 255.0)
     a = a + np_rng.normal(0, 8 if quality == "office" else 16, a.shape)
     a[np_rng.random(a.shape) < (0.0004 if quality == "office" else 0.002)] = 30
@@ -168,11 +181,36 @@ def scan_pdf(born, out, dpi, quality, rng):
         subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", born, f"{tmp}/p"], check=True)
         names = sorted(n for n in os.listdir(tmp) if n.endswith(".png"))
         pages = [degrade(Image.open(os.path.join(tmp, n)).convert("L"), quality, rng) for n in names]
-    pages[0].convert("RGB").save(out, save_all=True, append_images=[p.convert("RGB") for p in pages[1:]],
-                                 resolution=dpi)
+    if quality == "skewed":
+        for i, p in enumerate(pages, 1):
+            # Bilevel, as a fax or a document scanner's black-and-white mode writes it.
+            p.point(lambda v: 255 if v > 160 else 0).convert("1").save(
+                out.replace(".pdf", f"-{i}.png"), dpi=(dpi, dpi), optimize=True)
+        return
+    # Grey JPEG pages, as an office scanner writes them.
+    pages[0].save(out, save_all=True, append_images=pages[1:], resolution=dpi)
+
+
+def bad_inputs(out):
+    os.makedirs(out, exist_ok=True)
+    form_html = document_html([], set()).replace("</body>", table_html([[""] * 5] * 12, True) + "</body>")
+    print_pdf(form_html, os.path.join(out, "form.pdf"))
+    huge = ["Bảng lớn", "STT | Tên | Giá trị"] + [f"{i} | Mục số {i} | {i * 7}" for i in range(1, 2001)]
+    print_pdf(document_html(huge, set()), os.path.join(out, "huge.pdf"))
+    wide = ["Bảng có ô rộng", "Ghi chú chung cho toàn bộ bảng: " + "nội dung rất dài trải hết chiều ngang trang " * 6 + " | ",
+            "A | B", "1 | 2"]
+    print_pdf(document_html(wide, set()), os.path.join(out, "wide-cell.pdf"))
+    with tempfile.TemporaryDirectory() as tmp:
+        small = os.path.join(tmp, "small.pdf")
+        print_pdf(document_html(["Bảng quay", "STT | Tên", "1 | Một", "2 | Hai"], set()), small)
+        subprocess.run(["qpdf", "--rotate=+90", small, os.path.join(out, "rotated.pdf")], check=True)
+    print(f"bad inputs -> {out}")
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--bad":
+        bad_inputs(sys.argv[2])
+        return
     ap = argparse.ArgumentParser()
     ap.add_argument("texts", nargs="+")
     ap.add_argument("--out", required=True)

@@ -77,8 +77,17 @@ fn apply(m: [f32; 6], x: f32, y: f32) -> (f32, f32) {
 
 /// Reads the rules and characters of `page`.
 pub(super) fn read(page: &PdfPage) -> PageObjects {
-    let width = page.width().value;
-    let height = page.height().value;
+    // Objects and characters are in the unrotated page space; PDFium gives the size as shown
+    // (turned by /Rotate), so a quarter-turned page's sides are swapped back.
+    let quarter = matches!(
+        page.rotation(),
+        Ok(PdfPageRenderRotation::Degrees90 | PdfPageRenderRotation::Degrees270)
+    );
+    let (width, height) = if quarter {
+        (page.height().value, page.width().value)
+    } else {
+        (page.width().value, page.height().value)
+    };
     let mut out = PageObjects {
         width,
         height,

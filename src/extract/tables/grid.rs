@@ -146,9 +146,15 @@ fn merge(lines: &[Line], tol: f32) -> Vec<Line> {
     });
     let mut out: Vec<Line> = Vec::new();
     for l in sorted {
+        // Sorted by position first: a piece further along may come before one it does not
+        // touch (another table's edge at the same x), so both ends are checked.
         if let Some(last) = out.iter_mut().rev().take(64).find(|m| {
-            m.horizontal == l.horizontal && (m.pos - l.pos).abs() <= tol && l.from <= m.to + tol
+            m.horizontal == l.horizontal
+                && (m.pos - l.pos).abs() <= tol
+                && l.from <= m.to + tol
+                && m.from <= l.to + tol
         }) {
+            last.from = last.from.min(l.from);
             last.to = last.to.max(l.to);
             continue;
         }
@@ -412,6 +418,17 @@ mod tests {
         assert_eq!(g[0].cells.len(), 4);
         // The underline alone: no box.
         assert!(find_grids(&lines[lines.len() - 1..], 1.0).is_empty());
+    }
+
+    #[test]
+    fn two_tables_one_above_the_other_keep_their_own_edges() {
+        // The lower table's edge is found first (a slightly smaller x), then the upper's.
+        let mut lines = box_grid(&[10.0, 50.0, 90.0], &[0.0, 10.0, 20.0]);
+        lines.extend(box_grid(&[9.8, 30.0, 90.2], &[40.0, 50.0, 60.0, 70.0]));
+        let g = find_grids(&lines, 1.0);
+        assert_eq!(g.len(), 2);
+        assert_eq!(g[0].cells.len(), 4);
+        assert_eq!(g[1].cells.len(), 6);
     }
 
     #[test]

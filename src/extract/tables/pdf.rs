@@ -18,6 +18,10 @@ pub struct PageTable {
     pub columns: Vec<f32>,
     /// The last page it runs on, once joined with its continuation (else `None`).
     pub last_page: Option<u32>,
+    /// It starts in the top third of its page (it may continue a table of the page before).
+    pub starts_high: bool,
+    /// It ends in the bottom third of its page (it may continue on the next).
+    pub ends_low: bool,
 }
 
 /// The ruled tables of one page (`page`: 1-based number).
@@ -86,6 +90,8 @@ pub fn page_tables(page: &PageObjects, number: u32) -> Vec<PageTable> {
                 },
                 columns: g.xs.clone(),
                 last_page: None,
+                starts_high: y0 < page.height / 3.0,
+                ends_low: y1 > page.height * 2.0 / 3.0,
             })
         })
         .collect()
@@ -113,7 +119,7 @@ pub(crate) fn caption_above(lines: &[(String, [f32; 4])], g: &Grid) -> Option<St
 /// use sohoa::extract::tables::{Table, pdf::{PageTable, join_pages}};
 /// let part = |page, rows: Vec<Vec<&str>>, columns: Vec<f32>| PageTable {
 ///     table: Table { page: Some(page), rows: rows.into_iter().map(|r| r.into_iter().map(String::from).collect()).collect(), ..Table::default() },
-///     columns, last_page: None,
+///     columns, last_page: None, starts_high: true, ends_low: true,
 /// };
 /// let joined = join_pages(vec![
 ///     part(1, vec![vec!["TT", "Tên"], vec!["1", "A"]], vec![10.0, 50.0, 200.0]),
@@ -138,6 +144,8 @@ pub fn join_pages(found: Vec<PageTable>) -> Vec<Table> {
                 && (pc[pc.len() - 1] - tc[tc.len() - 1]).abs() <= SAME;
             let nested = tc.iter().all(|x| near(*x, pc)) || pc.iter().all(|x| near(*x, tc));
             next_page
+                && prev.ends_low
+                && t.starts_high
                 && t.table.caption.is_none()
                 && edges
                 && nested
@@ -176,6 +184,7 @@ pub fn join_pages(found: Vec<PageTable>) -> Vec<Table> {
                 prev.table.rows = rows;
                 prev.columns = columns;
                 prev.last_page = page;
+                prev.ends_low = t.ends_low;
             }
             _ => out.push(t),
         }

@@ -139,14 +139,34 @@ fn strokes(img: &GrayImage, horizontal: bool, min_run: u32, mask: &mut [bool]) -
     done
 }
 
-/// First-order rotation turning the page back by `slope` (tan of the skew).
-fn unskew(slope: f64, x: f64, y: f64) -> (f64, f64) {
-    (x + slope * y, y - slope * x)
+/// A first-order rotation about the page centre: `unskew` turns the page back by the slope
+/// (tan of the skew), `reskew` forward again. About the centre, the same printed column lands
+/// at the same place on every page whatever each page's skew, so a table continued on the
+/// next page is recognised by its columns.
+#[derive(Debug, Clone, Copy)]
+struct Turn {
+    slope: f64,
+    cx: f64,
+    cy: f64,
 }
 
-fn reskew(slope: f64, x: f64, y: f64) -> (f64, f64) {
-    let d = 1.0 + slope * slope;
-    ((x - slope * y) / d, (y + slope * x) / d)
+impl Turn {
+    fn unskew(&self, x: f64, y: f64) -> (f64, f64) {
+        let (dx, dy) = (x - self.cx, y - self.cy);
+        (
+            self.cx + dx + self.slope * dy,
+            self.cy + dy - self.slope * dx,
+        )
+    }
+
+    fn reskew(&self, x: f64, y: f64) -> (f64, f64) {
+        let (dx, dy) = (x - self.cx, y - self.cy);
+        let d = 1.0 + self.slope * self.slope;
+        (
+            self.cx + (dx - self.slope * dy) / d,
+            self.cy + (dy + self.slope * dx) / d,
+        )
+    }
 }
 
 /// The ruled tables of a page image at `dpi` (`number`: 1-based page), cells read by `read_cell`
@@ -173,12 +193,16 @@ pub fn image_tables(
         .filter(|s| s.abs() < 0.05)
         .collect();
     slopes.sort_by(f64::total_cmp);
-    let slope = slopes.get(slopes.len() / 2).copied().unwrap_or(0.0);
+    let turn = Turn {
+        slope: slopes.get(slopes.len() / 2).copied().unwrap_or(0.0),
+        cx: f64::from(w) / 2.0,
+        cy: f64::from(h) / 2.0,
+    };
     let mut lines = Vec::new();
     for s in &hs {
         let (a, b) = (f64::from(s.from), f64::from(s.to));
-        let (x0, y0) = unskew(slope, a, s.across_at(a));
-        let (x1, y1) = unskew(slope, b, s.across_at(b));
+        let (x0, y0) = turn.unskew(a, s.across_at(a));
+        let (x1, y1) = turn.unskew(b, s.across_at(b));
         lines.push(Line::horizontal(
             ((y0 + y1) / 2.0) as f32,
             x0 as f32,
@@ -187,8 +211,8 @@ pub fn image_tables(
     }
     for s in &vs {
         let (a, b) = (f64::from(s.from), f64::from(s.to));
-        let (x0, y0) = unskew(slope, s.across_at(a), a);
-        let (x1, y1) = unskew(slope, s.across_at(b), b);
+        let (x0, y0) = turn.unskew(s.across_at(a), a);
+        let (x1, y1) = turn.unskew(s.across_at(b), b);
         lines.push(Line::vertical(
             ((x0 + x1) / 2.0) as f32,
             y0 as f32,
@@ -226,7 +250,7 @@ pub fn image_tables(
             let text = if stopped {
                 String::new()
             } else {
-                match cut(&clean, slope, c.bbox, margin) {
+                match cut(&clean, turn, c.bbox, margin) {
                     Some(cell) if has_ink(&cell) => read_cell(&cell).unwrap_or_else(|| {
                         stopped = true;
                         String::new()
@@ -243,7 +267,7 @@ pub fn image_tables(
         let [x0, y0, x1, _] = g.bbox();
         // The heading just above: a band of about two text lines over the table.
         let band = [x0, (y0 - (dpi_f * 0.36) as f32).max(0.0), x1, y0];
-        let caption = cut(&clean, slope, band, margin)
+        let caption = cut(&clean, turn, band, margin)
             .filter(has_ink)
             .and_then(|b| read_cell(&b))
             .and_then(|t| last_line(&t))
@@ -261,6 +285,8 @@ pub fn image_tables(
             },
             columns: g.xs.iter().map(|x| x * to_pt).collect(),
             last_page: None,
+            starts_high: by0 < h as f32 / 3.0,
+            ends_low: by1 > h as f32 * 2.0 / 3.0,
         });
     }
     out
@@ -277,31 +303,51 @@ fn has_ink(img: &GrayImage) -> bool {
     img.pixels().filter(|p| p[0] < INK).count() > 8
 }
 
-/// The pixels of a box given in turned-back coordinates, inset by `margin` and padded with
-/// white (Tesseract reads text touching the border poorly). The pixels are copied, not
+/// The pixels of a box given in turned-back coordinates, inset by `margin`: the upright
+/// rectangle around the (skewed) box, with the pixels outside the box painted white, padded
+/// with white (Tesseract reads text touching the border poorly). The pixels are copied, never
 /// resampled.
-fn cut(img: &GrayImage, slope: f64, b: [f32; 4], margin: f64) -> Option<GrayImage> {
-    let corners = [(b[0], b[1]), (b[2], b[1]), (b[0], b[3]), (b[2], b[3])]
-        .map(|(x, y)| reskew(slope, f64::from(x), f64::from(y)));
-    // The box inside all four corners: a skewed cell's cut never reaches into its neighbours.
-    let x0 = corners[0].0.max(corners[2].0) + margin;
-    let x1 = corners[1].0.min(corners[3].0) - margin;
-    let y0 = corners[0].1.max(corners[1].1) + margin;
-    let y1 = corners[2].1.min(corners[3].1) - margin;
+fn cut(img: &GrayImage, turn: Turn, b: [f32; 4], margin: f64) -> Option<GrayImage> {
+    let (bx0, by0) = (f64::from(b[0]) + margin, f64::from(b[1]) + margin);
+    let (bx1, by1) = (f64::from(b[2]) - margin, f64::from(b[3]) - margin);
+    if bx1 <= bx0 + 2.0 || by1 <= by0 + 2.0 {
+        return None;
+    }
+    let corners = [(bx0, by0), (bx1, by0), (bx0, by1), (bx1, by1)].map(|(x, y)| turn.reskew(x, y));
     let (w, h) = img.dimensions();
-    let (x0, y0) = (x0.max(0.0) as u32, y0.max(0.0) as u32);
-    let (x1, y1) = (x1.min(f64::from(w)) as u32, y1.min(f64::from(h)) as u32);
+    let x0 = corners
+        .iter()
+        .map(|c| c.0)
+        .fold(f64::MAX, f64::min)
+        .max(0.0) as u32;
+    let y0 = corners
+        .iter()
+        .map(|c| c.1)
+        .fold(f64::MAX, f64::min)
+        .max(0.0) as u32;
+    let x1 = (corners
+        .iter()
+        .map(|c| c.0)
+        .fold(f64::MIN, f64::max)
+        .min(f64::from(w))) as u32;
+    let y1 = (corners
+        .iter()
+        .map(|c| c.1)
+        .fold(f64::MIN, f64::max)
+        .min(f64::from(h))) as u32;
     if x1 <= x0 + 2 || y1 <= y0 + 2 {
         return None;
     }
     let pad = 12;
     let mut out = GrayImage::from_pixel(x1 - x0 + 2 * pad, y1 - y0 + 2 * pad, image::Luma([255]));
-    image::imageops::replace(
-        &mut out,
-        &image::imageops::crop_imm(img, x0, y0, x1 - x0, y1 - y0).to_image(),
-        i64::from(pad),
-        i64::from(pad),
-    );
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let (ux, uy) = turn.unskew(f64::from(x), f64::from(y));
+            if bx0 <= ux && ux < bx1 && by0 <= uy && uy < by1 {
+                out.put_pixel(x - x0 + pad, y - y0 + pad, *img.get_pixel(x, y));
+            }
+        }
+    }
     Some(out)
 }
 
