@@ -168,6 +168,7 @@ pub(crate) fn same_row(a: &[String], b: &[String]) -> bool {
 
 /// A table cut where its first (header) row is repeated: the repetition starts a new table
 /// (gold `SCHEMA.md`), with no caption.
+#[cfg(feature = "ocr")]
 pub(crate) fn split_repeated_header(table: Table) -> Vec<Table> {
     let mut out: Vec<Table> = Vec::new();
     let header = table.rows.first().cloned().unwrap_or_default();

@@ -9,6 +9,9 @@ use crate::ingest::pdf_objects::PageObjects;
 /// borders and rules drawn cell by cell are a point or so apart.
 const RULE_TOLERANCE: f32 = 2.0;
 
+/// A character and its box.
+type Positioned = (char, [f32; 4]);
+
 /// A table found on one page, with what joining it to the next page's needs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageTable {
@@ -50,7 +53,7 @@ pub fn page_tables(page: &PageObjects, number: u32) -> Vec<PageTable> {
         })
         .collect();
     let grids = grid::find_grids(&lines, RULE_TOLERANCE);
-    let mut per_cell: Vec<Vec<Vec<(char, [f32; 4])>>> = grids
+    let mut per_cell: Vec<Vec<Vec<Positioned>>> = grids
         .iter()
         .map(|g| vec![Vec::new(); g.cells.len()])
         .collect();

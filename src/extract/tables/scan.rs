@@ -389,7 +389,7 @@ mod tests {
         let (w, h) = (1200u32, 900u32);
         let mut img = GrayImage::from_pixel(w, h, image::Luma([240]));
         let mut dark = |x: f64, y: f64| {
-            let (x, y) = (x + skew * y * -1.0, y + skew * x);
+            let (x, y) = (x - skew * y, y + skew * x);
             if x >= 0.0 && y >= 0.0 && (x as u32) < w && (y as u32) < h {
                 img.put_pixel(x as u32, y as u32, image::Luma([20]));
             }
