@@ -14,6 +14,8 @@ APT_PACKAGES=(
   python3 python3-pip xz-utils fonts-liberation2
   # the browser end-to-end test of `sohoa serve`
   chromium chromium-driver
+  # scripts/make_table_pdfs.py: pages rendered for table scans, a page turned by /Rotate
+  poppler-utils qpdf
 )
 
 as_root() {

@@ -417,7 +417,7 @@ fn take_stock(
 }
 
 /// `inner` then `outer`, in PDF's `[a b c d e f]` convention.
-fn compose(inner: [f32; 6], outer: [f32; 6]) -> [f32; 6] {
+pub(super) fn compose(inner: [f32; 6], outer: [f32; 6]) -> [f32; 6] {
     let [a, b, c, d, e, f] = inner;
     let [p, q, r, s, t, u] = outer;
     [

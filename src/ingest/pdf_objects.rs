@@ -3,6 +3,7 @@
 //! points from the top-left corner of the page. Table reading builds cell grids from these.
 
 use super::Error;
+use super::pdf::compose;
 use pdfium_render::prelude::*;
 
 /// An axis-parallel ruling line, in points from the top-left corner: horizontal when
@@ -56,20 +57,6 @@ const THIN_RECT: f32 = 3.0;
 /// to it, in bounded time and memory.
 const MAX_SEGMENTS: usize = 200_000;
 const MAX_CHARS: usize = 200_000;
-
-/// `inner` then `outer`, in PDF's `[a b c d e f]` convention.
-fn compose(inner: [f32; 6], outer: [f32; 6]) -> [f32; 6] {
-    let [a, b, c, d, e, f] = inner;
-    let [p, q, r, s, t, u] = outer;
-    [
-        a * p + b * r,
-        a * q + b * s,
-        c * p + d * r,
-        c * q + d * s,
-        e * p + f * r + t,
-        e * q + f * s + u,
-    ]
-}
 
 fn apply(m: [f32; 6], x: f32, y: f32) -> (f32, f32) {
     (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
