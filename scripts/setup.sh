@@ -15,7 +15,8 @@ APT_PACKAGES=(
   # the browser end-to-end test of `sohoa serve`
   chromium chromium-driver
   # checks of the searchable PDF and ALTO outputs (pdftotext/pdfinfo/pdffonts, qpdf --check,
-  # xmllint), and the OCR-layer fixtures (scripts/make_layer_pdfs.py: qpdf)
+  # xmllint); the OCR-layer and table fixtures (scripts/make_layer_pdfs.py,
+  # scripts/make_table_pdfs.py: qpdf, pdftoppm)
   poppler-utils qpdf libxml2-utils
 )
 

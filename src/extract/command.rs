@@ -7,6 +7,7 @@
 //! header blocks are found by position and evidence carries page + box; anything else is text
 //! (clean, ASCII or legacy OCR), repaired unless `--no-repair`, pages split at form feeds.
 
+use super::tables::Table;
 use super::{Error, Extraction, LayoutLine, export};
 use crate::command::{EXIT_FATAL, EXIT_OK, EXIT_SOME_FAILED};
 use crate::repair::Repairer;
@@ -37,7 +38,7 @@ pub enum Format {
 /// Arguments of `sohoa extract`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  sohoa extract report.txt > report.json\n  sohoa extract scan.pdf --format tt02\n  sohoa extract --format dc - < report.txt\n\nExit status: 0 (also with warnings), 1 the input cannot be read, 3 OCR cannot start."
+    after_help = "Examples:\n  sohoa extract report.txt > report.json\n  sohoa extract scan.pdf --format tt02\n  sohoa extract plan.pdf --tables-csv tables/\n  sohoa extract --format dc - < report.txt\n\nExit status: 0 (also with warnings), 1 the input cannot be read, 3 OCR cannot start."
 )]
 pub struct ExtractArgs {
     /// Text, PDF, TIFF, PNG or JPEG file (`-` or nothing: standard input, read as text).
@@ -54,6 +55,9 @@ pub struct ExtractArgs {
     /// Print only the `metadata` member (the gold SCHEMA.md shape).
     #[arg(long)]
     pub metadata_only: bool,
+    /// Also write each table as a CSV file `DIR/<input name>.table-<N>.csv`.
+    #[arg(long, value_name = "DIR")]
+    pub tables_csv: Option<PathBuf>,
     /// How scans and PDFs are read.
     #[command(flatten)]
     pub scan: crate::command::ScanArgs,
@@ -120,6 +124,8 @@ struct Input {
     /// Per text line, how sure the text is (see [`repair`]); empty: all sure.
     line_quality: Vec<f32>,
     layout: Vec<LayoutLine>,
+    /// The document's tables.
+    tables: Vec<Table>,
     warnings: Vec<String>,
 }
 
@@ -227,7 +233,12 @@ fn read_input(args: &ExtractArgs) -> Result<Input, Fail> {
     drop(bytes);
     warnings.append(&mut decode);
     let repairer = load_repairer(args, &mut warnings);
+    // Table cells are mostly codes, abbreviations and numbers the repair model does not know:
+    // a clean text's tables are read as printed.
+    let clean = !super::text::Doc::new(&text).unaccented;
+    let printed_tables = clean.then(|| super::tables::from_text(&text));
     let (text, line_quality) = repair(repairer.as_ref(), &text, &mut warnings);
+    let tables = printed_tables.unwrap_or_else(|| super::tables::from_text(&text));
     Ok(Input {
         line_quality,
         source: SourceInfo {
@@ -238,6 +249,7 @@ fn read_input(args: &ExtractArgs) -> Result<Input, Fail> {
         },
         text,
         layout: Vec::new(),
+        tables,
         warnings,
     })
 }
@@ -307,6 +319,12 @@ fn read_scan(args: &ExtractArgs, path: &Path, name: &str) -> Result<Input, Fail>
         .collect::<Vec<_>>()
         .join("\u{000C}");
     let layout = layout_for(&pages);
+    let (tables, mut table_warnings) = super::tables::from_document(
+        &doc,
+        args.scan.text_layer_policy() == crate::ingest::text_layer::TextLayerPolicy::Ocr,
+        &options,
+    );
+    warnings.append(&mut table_warnings);
     let kind = serde_json::to_value(doc.kind())
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
@@ -321,8 +339,17 @@ fn read_scan(args: &ExtractArgs, path: &Path, name: &str) -> Result<Input, Fail>
         },
         text,
         layout,
+        tables,
         warnings,
     })
+}
+
+/// The file name the CSV files of an input start with: its name without extension (`stdin`).
+fn csv_stem(file: Option<&Path>) -> String {
+    file.filter(|p| p.as_os_str() != "-")
+        .and_then(|p| p.file_stem())
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "stdin".into())
 }
 
 /// Runs `sohoa extract`; returns the process exit status (0 also when there are warnings).
@@ -351,7 +378,12 @@ fn extract_one(args: &ExtractArgs) -> anyhow::Result<u8> {
         }
     };
     let layout = (!input.layout.is_empty()).then_some(&input.layout[..]);
-    let mut x: Extraction = super::extract_with_quality(&input.text, layout, &input.line_quality);
+    let mut x: Extraction =
+        super::extract_all(&input.text, layout, input.tables, &input.line_quality);
+    if let Some(dir) = &args.tables_csv {
+        let stem = csv_stem(args.file.as_deref());
+        super::tables::write_csv(&x.metadata.tables, dir, &stem)?;
+    }
     let mut warnings = input.warnings;
     warnings.append(&mut x.warnings);
     x.warnings = warnings;

@@ -37,6 +37,7 @@ pub mod export;
 mod header;
 mod lexicon;
 mod refs;
+pub mod tables;
 mod targets;
 mod text;
 
@@ -205,6 +206,9 @@ pub struct Metadata {
     pub references: Vec<Reference>,
     /// Targets.
     pub targets: Vec<Target>,
+    /// Data tables (`tables::Table`), in order.
+    #[serde(default)]
+    pub tables: Vec<tables::Table>,
 }
 
 /// Where one value came from.
@@ -395,7 +399,28 @@ fn symbol_is_party(reference: &str) -> Option<bool> {
 /// assert!(!x.warnings.is_empty());
 /// ```
 pub fn extract(text: &str, layout: Option<&[LayoutLine]>) -> Extraction {
-    extract_with_quality(text, layout, &[])
+    // An OCR'd page's tables come from its geometry, not its text.
+    let tables = match layout {
+        None => tables::from_text(text),
+        Some(_) => Vec::new(),
+    };
+    extract_all(text, layout, tables, &[])
+}
+
+/// [`extract`] with the document's tables read elsewhere (from a PDF's or a scan's geometry,
+/// or from the text before repair); their target tables add to `targets`.
+///
+/// ```
+/// let t = sohoa::extract::tables::from_text("TT | Tên\n1 | A\n");
+/// let x = sohoa::extract::extract_with_tables("", None, t);
+/// assert_eq!(x.metadata.tables.len(), 1);
+/// ```
+pub fn extract_with_tables(
+    text: &str,
+    layout: Option<&[LayoutLine]>,
+    tables: Vec<tables::Table>,
+) -> Extraction {
+    extract_all(text, layout, tables, &[])
 }
 
 /// Like [`extract`], with how sure each text line is (`line_quality[i]` for line `i + 1`, in
@@ -415,6 +440,27 @@ pub fn extract_with_quality(
     layout: Option<&[LayoutLine]>,
     line_quality: &[f32],
 ) -> Extraction {
+    let tables = match layout {
+        None => tables::from_text(text),
+        Some(_) => Vec::new(),
+    };
+    extract_all(text, layout, tables, line_quality)
+}
+
+/// The fields, the given tables (their target tables add to `targets`) and the evidence
+/// weighed by `line_quality`.
+pub(crate) fn extract_all(
+    text: &str,
+    layout: Option<&[LayoutLine]>,
+    tables: Vec<tables::Table>,
+    line_quality: &[f32],
+) -> Extraction {
+    let mut x = extract_fields(text, layout, line_quality);
+    tables::attach(&mut x, tables);
+    x
+}
+
+fn extract_fields(text: &str, layout: Option<&[LayoutLine]>, line_quality: &[f32]) -> Extraction {
     let doc = Doc::new(text);
     let mut warnings = Vec::new();
     let mut ctx = Ctx {

@@ -65,7 +65,7 @@ const BEFORE_Q: &[&str] = &[
 ];
 const AFTER_Q: &[&str] = &["tro len", "tro xuong", "tro len,", "so"];
 
-fn parse_number(s: &str) -> Option<f64> {
+pub(super) fn parse_number(s: &str) -> Option<f64> {
     // Vietnamese: `.` groups thousands, `,` is the decimal mark; `95.5` read as a decimal too.
     let t = s.trim();
     let groups = t.split('.').collect::<Vec<_>>();

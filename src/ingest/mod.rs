@@ -21,6 +21,7 @@
 
 pub mod page_image;
 mod pdf;
+pub mod pdf_objects;
 mod raster;
 mod stored;
 pub mod text_layer;

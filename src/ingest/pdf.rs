@@ -126,6 +126,22 @@ impl PdfSource {
         self.page_count
     }
 
+    /// Runs `f` on page `index`, the document opened for it alone (as [`PdfSource::page`]).
+    pub(super) fn with_page<T>(
+        &self,
+        index: u32,
+        f: impl FnOnce(&PdfPage) -> T,
+    ) -> Result<T, Error> {
+        let number = index + 1;
+        let index = PdfPageIndex::try_from(index).map_err(|_| Error::NoSuchPage(number))?;
+        let document = load(&self.path, self.password.as_deref())?;
+        let page = document
+            .pages()
+            .get(index)
+            .map_err(|err| Error::BadPdf(format!("page {number}: {err:?}")))?;
+        Ok(f(&page))
+    }
+
     pub(super) fn page(&self, index: u32, options: &PageOptions) -> Result<PageContent, Error> {
         let number = index + 1;
         let index = PdfPageIndex::try_from(index).map_err(|_| Error::NoSuchPage(number))?;
@@ -410,7 +426,7 @@ fn take_stock(
 }
 
 /// `inner` then `outer`, in PDF's `[a b c d e f]` convention.
-fn compose(inner: [f32; 6], outer: [f32; 6]) -> [f32; 6] {
+pub(super) fn compose(inner: [f32; 6], outer: [f32; 6]) -> [f32; 6] {
     let [a, b, c, d, e, f] = inner;
     let [p, q, r, s, t, u] = outer;
     [

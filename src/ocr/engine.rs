@@ -86,6 +86,18 @@ impl Engine {
         Ok(engine)
     }
 
+    /// Page segmentation: one uniform block of text (PSM_SINGLE_BLOCK, for a table cell cut
+    /// out of the page) or the whole-page analysis (PSM_AUTO).
+    pub(super) fn set_single_block(&self, single: bool) {
+        let mode = if single {
+            sys::TessPageSegMode_PSM_SINGLE_BLOCK
+        } else {
+            sys::TessPageSegMode_PSM_AUTO
+        };
+        // SAFETY: api is valid and initialised.
+        unsafe { sys::TessBaseAPISetPageSegMode(self.api.as_ptr(), mode) };
+    }
+
     /// Sets a Tesseract parameter (as `tesseract -c NAME=VALUE` does). `lstm_choice_mode=2`
     /// keeps each symbol's alternatives for the choice iterator ([`Engine::recognize`]
     /// returns them); it changes no text.

@@ -201,16 +201,21 @@ fn start_engine(options: &OcrOptions) -> Result<Engine, Error> {
     Ok(engine)
 }
 
-/// Recognises a grey-scale page image and returns its text and words.
-pub fn recognize(image: &image::GrayImage, dpi: u32, options: &OcrOptions) -> Result<Page, Error> {
-    let (width, height) = image.dimensions();
+/// Runs the worker's engine (started with `options` if it was not) on `image`, as one block
+/// of text when `single_block` (a table cell) or as a page.
+fn run_engine(
+    image: &image::GrayImage,
+    dpi: u32,
+    options: &OcrOptions,
+    single_block: bool,
+) -> Result<(String, String, Vec<engine::WordChoices>), Error> {
     let key = (
         options.lang.clone(),
         options.datapath.clone(),
         options.threshold,
         options.alternatives,
     );
-    let (text, tsv, choices) = ENGINE.with(|cell| {
+    ENGINE.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.as_ref().is_none_or(|(k, _)| *k != key) {
             *slot = Some((key, start_engine(options)?));
@@ -218,13 +223,39 @@ pub fn recognize(image: &image::GrayImage, dpi: u32, options: &OcrOptions) -> Re
         let Some((_, engine)) = slot.as_mut() else {
             return Err(Error::Recognize("no engine".into()));
         };
-        engine
-            .recognize(image, dpi, options.timeout, options.alternatives)
+        engine.set_single_block(single_block);
+        let result = engine
+            .recognize(
+                image,
+                dpi,
+                options.timeout,
+                options.alternatives && !single_block,
+            )
             .map_err(|err| match err {
                 EngineError::TimedOut(limit) => Error::TimedOut(limit),
                 other => Error::Recognize(format!("{other:?}")),
-            })
-    })?;
+            });
+        engine.set_single_block(false);
+        result
+    })
+}
+
+/// Recognises one block of text (a table cell cut out of a page, at the page's resolution)
+/// with a single-block page segmentation, so text never runs across cells; lines are joined
+/// with a space.
+pub fn recognize_block(
+    image: &image::GrayImage,
+    dpi: u32,
+    options: &OcrOptions,
+) -> Result<String, Error> {
+    let (text, _, _) = run_engine(image, dpi, options, true)?;
+    Ok(text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Recognises a grey-scale page image and returns its text and words.
+pub fn recognize(image: &image::GrayImage, dpi: u32, options: &OcrOptions) -> Result<Page, Error> {
+    let (width, height) = image.dimensions();
+    let (text, tsv, choices) = run_engine(image, dpi, options, false)?;
     let mut words = parse_tsv(&tsv);
     attach_alternatives(&mut words, &choices);
     let mut text = tidy_text(&text);

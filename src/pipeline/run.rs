@@ -501,7 +501,24 @@ impl Context<'_> {
             .join("\x0c");
         let t = Instant::now();
         let layout = layout_for(&pages);
-        let extraction = extract::extract(&text, (!layout.is_empty()).then_some(&layout[..]));
+        // A scan's or PDF's tables come from its pages' geometry; a text's from its rows.
+        let tables = match &doc {
+            Some(doc) => {
+                let (tables, table_warnings) = extract::tables::from_document(
+                    doc,
+                    self.options.text_layer == crate::ingest::text_layer::TextLayerPolicy::Ocr,
+                    &self.options.ocr,
+                );
+                warnings.extend(table_warnings);
+                tables
+            }
+            None => extract::tables::from_text(&text),
+        };
+        let extraction = extract::extract_with_tables(
+            &text,
+            (!layout.is_empty()).then_some(&layout[..]),
+            tables,
+        );
         timing.extract = t.elapsed().as_millis() as u64;
         warnings.extend(extraction.warnings.iter().cloned());
 

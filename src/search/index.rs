@@ -272,7 +272,8 @@ fn document(f: &Fields, rel: &str, stamp: Stamp, record: &Record) -> TantivyDocu
     doc.add_u64(f.mtime, stamp.mtime);
     doc.add_u64(f.hash, stamp.hash);
     doc.add_text(f.source, &record.source.path);
-    let text = nfc(&record.full_text());
+    let full = record.full_text();
+    let text = nfc(&(record.tables_text(&full) + "\n" + &full));
     doc.add_text(f.text, &text);
     doc.add_text(f.text_folded, &text);
     let meta = record.meta();

@@ -116,6 +116,31 @@ impl Record {
         pages.join("\u{c}")
     }
 
+    /// The cells of the record's tables (`metadata.tables`), rows as lines with cells
+    /// separated by ` | `, leaving out rows the text already holds as printed: what the
+    /// index adds to the text so a value read from a table cell is found.
+    pub fn tables_text(&self, text: &str) -> String {
+        let mut out = String::new();
+        let tables = self.metadata.get("tables").and_then(Value::as_array);
+        for table in tables.into_iter().flatten() {
+            let rows = table.get("rows").and_then(Value::as_array);
+            for row in rows.into_iter().flatten() {
+                let cells: Vec<&str> = row
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .collect();
+                let line = cells.join(" | ");
+                if !line.trim_matches([' ', '|']).is_empty() && !text.contains(&line) {
+                    out.push('\n');
+                    out.push_str(&line);
+                }
+            }
+        }
+        out
+    }
+
     /// The metadata fields used for filters and facets.
     pub fn meta(&self) -> Meta {
         let m = &self.metadata;

@@ -713,6 +713,49 @@ fn pieces_html(pieces: &[Piece], class: &str) -> Markup {
     }
 }
 
+/// The record's tables (`metadata.tables`) as HTML tables, the first row as the header.
+fn tables_html(metadata: Option<&Value>) -> Markup {
+    let tables = metadata
+        .and_then(|m| m.get("tables"))
+        .and_then(Value::as_array)
+        .filter(|t| !t.is_empty());
+    let Some(tables) = tables else {
+        return html! {};
+    };
+    let cells = |row: &Value| -> Vec<String> {
+        row.as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| c.as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    html! {
+        section id="tables" {
+            h2 { "Bảng" }
+            @for (k, t) in tables.iter().enumerate() {
+                @let rows: Vec<Vec<String>> = t.get("rows").and_then(Value::as_array).into_iter().flatten().map(cells).collect();
+                figure class="data-table" {
+                    figcaption {
+                        (t.get("caption").and_then(Value::as_str).map_or_else(|| format!("Bảng {}", k + 1), str::to_owned))
+                        @if let Some(page) = t.get("page").and_then(Value::as_u64) {
+                            " " span class="k" { "(trang " (page) ")" }
+                        }
+                    }
+                    table class="cells" {
+                        @for (i, row) in rows.iter().enumerate() {
+                            tr {
+                                @for cell in row {
+                                    @if i == 0 { th { (cell) } } @else { td { (cell) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 async fn doc_page(
     State(searcher): State<Shared>,
     RawQuery(raw): RawQuery,
@@ -804,6 +847,7 @@ async fn doc_page(
                     }
                 }
             }
+            (tables_html(metadata))
             section id="text" {
                 h2 { "Văn bản" }
                 p class="legend" {

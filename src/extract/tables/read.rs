@@ -1,0 +1,53 @@
+//! The tables of an opened document, page by page: a page with a text layer is read from its
+//! drawing (`pdf.rs`); a scanned page from its image (`scan.rs`).
+
+use super::Table;
+use super::pdf::{PageTable, join_pages, page_tables};
+use crate::ingest::Document;
+use crate::ocr::OcrOptions;
+use rayon::prelude::*;
+
+/// A page needs this many characters in its text layer to be read as born-digital (as the
+/// page text is: `ingest`'s text-layer rule).
+const MIN_TEXT_LAYER_CHARS: usize = 16;
+
+/// The tables of every page of `doc`, tables continued on the next page joined; and a warning
+/// per page whose tables could not be read (the other pages' tables are kept).
+///
+/// `force_ocr` reads every page as a scan, as `--force-ocr` does for the text.
+pub fn from_document(
+    doc: &Document,
+    force_ocr: bool,
+    options: &OcrOptions,
+) -> (Vec<Table>, Vec<String>) {
+    let pages: Vec<Result<Vec<PageTable>, String>> = (0..doc.page_count())
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|i| page(doc, i, force_ocr, options))
+        .collect();
+    let mut found = Vec::new();
+    let mut warnings = Vec::new();
+    for (i, p) in pages.into_iter().enumerate() {
+        match p {
+            Ok(mut t) => found.append(&mut t),
+            Err(e) => warnings.push(format!("page {}: tables not read: {e}", i + 1)),
+        }
+    }
+    (join_pages(found), warnings)
+}
+
+fn page(
+    doc: &Document,
+    index: u32,
+    force_ocr: bool,
+    options: &OcrOptions,
+) -> Result<Vec<PageTable>, String> {
+    let number = index + 1;
+    if !force_ocr
+        && let Some(objects) = doc.page_objects(index).map_err(|e| e.to_string())?
+        && objects.chars.len() >= MIN_TEXT_LAYER_CHARS
+    {
+        return Ok(page_tables(&objects, number));
+    }
+    super::scan::page_tables(doc, index, options)
+}
