@@ -298,8 +298,12 @@ impl Repairer {
     /// (an ASCII phrase), or more junk words than marked ones, two at least (legacy OCR).
     fn stands_out_of_clean_text(&self, line: &str, toks: &[Token], mode: Mode) -> bool {
         let c = self.count_words(line, toks);
+        let ascii_phrase = c.vn == 0 && c.latin == 0 && c.ascii_syl >= CLEAN_DOC_ASCII_SYLLABLES;
         match mode {
-            Mode::Ascii => c.vn == 0 && c.latin == 0 && c.ascii_syl >= CLEAN_DOC_ASCII_SYLLABLES,
+            Mode::Ascii => ascii_phrase,
+            // an ASCII phrase with brand names (`Cac don vi su dung Zalo, Facebook`) reads
+            // as legacy OCR, which restores its marks too
+            Mode::Ocr if ascii_phrase => true,
             Mode::Ocr => {
                 // an unknown word counts only when the channel explains it as a misread
                 // syllable: a clean text's unknown words are units and names (`kV`, `Buk`)
