@@ -214,6 +214,38 @@ fn a_skewed_scan_is_read_cell_by_cell() {
 }
 
 #[test]
+fn a_scan_under_an_old_ocr_layer_is_read_from_its_image() {
+    // The skewed scan with an invisible English OCR layer over it, as an earlier OCR run
+    // leaves archive PDFs: the layer's characters are no table; the image is read as a scan.
+    let dir = std::env::temp_dir().join(format!("sohoa-tables-layer-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let base = dir.join("plan-layer");
+    let made = Command::new("tesseract")
+        .arg(repo("fixtures/tables/plan-scan-1.png"))
+        .arg(&base)
+        .args(["-l", "eng", "pdf"])
+        .env("OMP_THREAD_LIMIT", "1")
+        .output();
+    if !made.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: the tesseract CLI with eng data is needed to make the layered PDF");
+        return;
+    }
+    let (layered, _) = extract_file(&base.with_extension("pdf"));
+    let (image, _) = extract_file(&repo("fixtures/tables/plan-scan-1.png"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let rows = |v: &Value| -> Vec<Vec<Vec<String>>> {
+        v["metadata"]["tables"]
+            .as_array()
+            .expect("tables")
+            .iter()
+            .map(rows_of)
+            .collect()
+    };
+    assert_eq!(rows(&layered).len(), 2);
+    assert_eq!(rows(&layered), rows(&image));
+}
+
+#[test]
 fn bad_table_pages_take_bounded_time() {
     // A form of only ruling lines: no table, no cell OCR'd.
     let (v, took) = extract_file(&repo("fixtures/tables/form.pdf"));

@@ -359,7 +359,7 @@ fn bitmap_on_white(bitmap: &PdfBitmap) -> Option<image::GrayImage> {
 }
 
 /// The page's crop box in page space (`[x0, y0, x1, y1]`): what a viewer shows.
-fn page_box(page: &PdfPage) -> [f32; 4] {
+pub(super) fn page_box(page: &PdfPage) -> [f32; 4] {
     let boundaries = page.boundaries();
     let rect = boundaries
         .crop()
@@ -379,7 +379,7 @@ fn page_box(page: &PdfPage) -> [f32; 4] {
 
 /// Counts what a page draws: its images with their matrices (inside forms too), and whether
 /// anything else is visible.
-fn inventory(page: &PdfPage) -> PageInventory {
+pub(super) fn inventory(page: &PdfPage) -> PageInventory {
     let mut inventory = PageInventory::default();
     let identity = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
     for (index, object) in page.objects().iter().enumerate() {

@@ -47,6 +47,9 @@ pub struct PageObjects {
     pub rules: Vec<Rule>,
     /// Characters of the text layer (whitespace left out), in content order.
     pub chars: Vec<CharBox>,
+    /// Whether the page draws its text itself (born-digital), not an OCR layer over a scan,
+    /// whose characters are an earlier OCR's and whose table is in the image.
+    pub born_digital: bool,
 }
 
 /// How far from axis-parallel (points) a drawn segment may be and still be a rule, and how thin
@@ -78,6 +81,10 @@ pub(super) fn read(page: &PdfPage) -> PageObjects {
     let mut out = PageObjects {
         width,
         height,
+        born_digital: super::text_layer::classify(
+            &super::pdf::inventory(page),
+            super::pdf::page_box(page),
+        ) == super::text_layer::LayerKind::BornDigital,
         ..PageObjects::default()
     };
     let mut budget = MAX_SEGMENTS;

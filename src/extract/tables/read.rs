@@ -46,6 +46,8 @@ fn page(
     if !force_ocr
         && let Some(objects) = doc.page_objects(index).map_err(|e| e.to_string())?
         && objects.chars.len() >= MIN_TEXT_LAYER_CHARS
+        // an OCR layer over a scan: the table is in the image
+        && objects.born_digital
     {
         return Ok(page_tables(&objects, number));
     }
