@@ -157,7 +157,7 @@ def outputs(root):
             continue
         if p.name.endswith(".sohoa-tmp"):
             sys.exit(f"temporary file left: {p}")
-        if p.suffix == ".json" and not p.name.startswith("run-report"):
+        if p.suffix == ".json" and not p.name.startswith(("run-report", "shard-plan")):
             record = json.loads(p.read_bytes())
             record.pop("timing_ms", None)
             found[rel] = record
@@ -179,6 +179,10 @@ for k in range(tasks):
 twice = {p: s for p, s in done.items() if len(s) > 1}
 if twice:
     sys.exit(f"documents done twice: {twice}")
+plan = json.loads((sharded / f"shard-plan.of-{tasks}.json").read_text())["documents"]
+astray = {p: s for p, s in done.items() if s != [plan[p]]}
+if astray:
+    sys.exit(f"documents done by another shard than the plan's: {astray}")
 expected = {json.loads(l)["path"] for l in (one / "manifest.jsonl").read_text().splitlines()}
 if set(done) != expected:
     sys.exit(f"manifests: missing {sorted(expected - set(done))}, extra {sorted(set(done) - expected)}")

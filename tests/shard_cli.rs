@@ -86,7 +86,10 @@ fn outputs(out: &Path) -> BTreeMap<String, Vec<u8>> {
             .unwrap()
             .to_string_lossy()
             .into_owned();
-        if rel.ends_with(".json") && !rel.starts_with("run-report") {
+        if rel.ends_with(".json")
+            && !rel.starts_with("run-report")
+            && !rel.starts_with("shard-plan")
+        {
             let mut record: Value =
                 serde_json::from_slice(&std::fs::read(&entry).unwrap()).unwrap();
             record.as_object_mut().unwrap().remove("timing_ms");
@@ -194,6 +197,11 @@ fn four_shards_at_once_into_one_folder_equal_one_run() {
     // Each shard wrote only its own manifest and report; every document is in one manifest.
     assert!(!sharded.join("manifest.jsonl").exists());
     assert!(!sharded.join("run-report.json").exists());
+    // One plan, written by whichever shard started first, dealt all ten documents.
+    let plan: Value =
+        serde_json::from_slice(&std::fs::read(sharded.join("shard-plan.of-4.json")).unwrap())
+            .unwrap();
+    assert_eq!(plan["documents"].as_object().unwrap().len(), 10);
     let mut seen = BTreeSet::new();
     for k in 0..4 {
         assert!(
@@ -203,6 +211,8 @@ fn four_shards_at_once_into_one_folder_equal_one_run() {
         );
         for (path, _) in manifest_lines(&sharded.join(format!("manifest.shard-{k}-of-4.jsonl"))) {
             assert!(seen.insert(path.clone()), "{path} in two shards");
+            // The shard that did it is the one the run's plan dealt it to.
+            assert_eq!(plan["documents"][&path], k, "{path}");
         }
     }
     let expected_paths: BTreeSet<String> = manifest_lines(&one.join("manifest.jsonl"))

@@ -32,6 +32,7 @@ pub mod record;
 pub mod run;
 pub mod searchable_pdf;
 pub mod shard;
+pub mod shard_plan;
 pub mod status;
 
 pub use searchable_pdf::write_searchable_pdf;

@@ -5,6 +5,7 @@ use super::manifest::{Entry, Manifest, Status, write_atomically};
 use super::progress::{Progress, ProgressMode};
 use super::record::{PageRecord, RECORD_FORMAT, Record, SourceInfo, Timing, ToolInfo};
 use super::shard::Shard;
+use super::shard_plan::ShardPlan;
 use crate::extract::{self, LayoutLine};
 use crate::ingest::text_layer::{LayerKind, TextLayerPolicy, TextSourceKind};
 use crate::ingest::{Document, Limits, Word};
@@ -712,8 +713,14 @@ pub fn run(
     let (mut found, mut unreadable) = discover(inputs, &options.out);
     match &options.shard {
         Some(shard) => {
-            found.retain(|input| shard.contains(&input.rel));
-            unreadable.retain(|(path, _)| shard.contains(&path.display().to_string()));
+            // Shards share the work by weight, from the plan the run's first shard wrote.
+            let plan = ShardPlan::load_or_create(&options.out, shard.count, &found, |input| {
+                let bytes = std::fs::metadata(&input.path).map_or(0, |m| m.len());
+                (input.rel.clone(), bytes)
+            })
+            .map_err(std::io::Error::other)?;
+            found.retain(|input| plan.owner(&input.rel) == shard.index);
+            unreadable.retain(|(path, _)| plan.owner(&path.display().to_string()) == shard.index);
             remove_own_temporaries(&options.out, &found);
         }
         None => remove_stale_temporaries(&options.out),

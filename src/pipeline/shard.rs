@@ -1,9 +1,11 @@
 //! Shards of a batch: which documents one of N cooperating `sohoa run` processes takes.
 //!
-//! A document belongs to shard `K` of `N` when the SHA-256 of its path relative to its input
-//! root (the same string its outputs are named after), read as a big-endian number, is `K`
-//! modulo `N`. The hash is fixed (never std's randomised hasher), so every node computes the
-//! same partition from the same listing, whatever machine or build it runs on.
+//! A run deals its documents out by weight, in a plan its first shard writes to the output
+//! folder ([`super::shard_plan`]). A document the plan does not know (added later) belongs to
+//! shard `K` of `N` when the SHA-256 of its path relative to its input root (the same string
+//! its outputs are named after), read as a big-endian number, is `K` modulo `N`. The hash is
+//! fixed (never std's randomised hasher), so every node computes the same partition from the
+//! same listing, whatever machine or build it runs on.
 //!
 //! The shard comes from `--shard K/N`, or else from the scheduler's environment: a SLURM array
 //! task (`SLURM_ARRAY_TASK_ID` with `SLURM_ARRAY_TASK_COUNT`, `_MIN` and `_STEP` when the
