@@ -182,6 +182,23 @@ impl ShardPlan {
         }
     }
 
+    /// The plan for `count` shards in the output folder `out`, `None` when none was written.
+    pub fn find(out: &Path, count: u32) -> Result<Option<ShardPlan>, PlanError> {
+        Self::read(&out.join(Self::file_name(count)), count)
+    }
+
+    /// The shard count of a plan file's name (`shard-plan.of-4.json` → 4).
+    ///
+    /// ```
+    /// use sohoa::pipeline::shard_plan::ShardPlan;
+    /// assert_eq!(ShardPlan::count_of_file_name("shard-plan.of-4.json"), Some(4));
+    /// assert_eq!(ShardPlan::count_of_file_name("manifest.jsonl"), None);
+    /// ```
+    pub fn count_of_file_name(name: &str) -> Option<u32> {
+        let count = name.strip_prefix("shard-plan.of-")?.strip_suffix(".json")?;
+        count.parse().ok().filter(|n| *n > 0)
+    }
+
     /// The plan at `path`, `None` when there is no such file.
     fn read(path: &Path, count: u32) -> Result<Option<ShardPlan>, PlanError> {
         let bytes = match std::fs::read(path) {

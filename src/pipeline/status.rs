@@ -3,7 +3,8 @@
 //! It reads, without writing anything, every manifest in `DIR` (`manifest.jsonl` and the
 //! shards' `manifest.shard-K-of-N.jsonl`) and every run report beside them, and tells for all
 //! shards together and for each: documents done, failed (with the reasons), still to do (from
-//! the documents the shard's last run found), pages, and throughput.
+//! the documents the shard's last run found, or while it runs from the run's shard plan),
+//! pages, and throughput. Shards of the plan that have not begun are shown as not started.
 //!
 //! ```no_run
 //! let status = sohoa::pipeline::status::read(std::path::Path::new("out"))?;
@@ -14,6 +15,7 @@
 use super::manifest::{Entry, MANIFEST_FILE, Status as EntryStatus, read_latest};
 use super::run::{REPORT_FILE, RunReport};
 use super::shard::Shard;
+use super::shard_plan::ShardPlan;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -82,6 +84,10 @@ pub struct ShardStatus {
     pub last_run: Option<LastRun>,
     /// Manifest lines that could not be read (cut short by a crash; the document is redone).
     pub damaged_lines: usize,
+    /// Documents the run's plan dealt to this shard; `null` for an unsharded run.
+    pub planned: Option<usize>,
+    /// The shard has a manifest: some run of it has begun.
+    pub started: bool,
 }
 
 /// All shards together.
@@ -143,10 +149,67 @@ fn label(shard: Option<Shard>) -> String {
     shard.map_or_else(|| "all".into(), |s| s.to_string())
 }
 
+/// The shard plans written in `dir` (see [`ShardPlan`]); a damaged one is left out, as the
+/// shards themselves refuse it with its path.
+fn plans(dir: &Path) -> Vec<ShardPlan> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut counts: Vec<u32> = entries
+        .flatten()
+        .filter_map(|e| ShardPlan::count_of_file_name(&e.file_name().to_string_lossy()))
+        .collect();
+    counts.sort_unstable();
+    counts
+        .into_iter()
+        .filter_map(|count| ShardPlan::find(dir, count).ok().flatten())
+        .collect()
+}
+
+/// Gives each shard its planned documents, and adds the shards of a plan that have not begun
+/// (no manifest yet: queued on the cluster), so the whole run's pending count is known from
+/// the moment the first shard starts.
+fn add_planned_shards(dir: &Path, statuses: &mut Vec<ShardStatus>) {
+    for plan in plans(dir) {
+        for (index, load) in plan.shards.iter().enumerate() {
+            let name = label(Some(Shard {
+                index: index as u32,
+                count: plan.count,
+            }));
+            let planned = usize::try_from(load.documents).unwrap_or(usize::MAX);
+            match statuses.iter_mut().find(|s| s.shard == name) {
+                Some(status) => {
+                    status.planned = Some(planned);
+                    // Still running (no report yet): what the plan gave it, less what is done.
+                    if status.pending.is_none() {
+                        status.pending = Some(planned.saturating_sub(status.done + status.failed));
+                    }
+                }
+                None => statuses.push(ShardStatus {
+                    shard: name,
+                    done: 0,
+                    failed: 0,
+                    pending: Some(planned),
+                    pages: 0,
+                    last_run: None,
+                    damaged_lines: 0,
+                    planned: Some(planned),
+                    started: false,
+                }),
+            }
+        }
+    }
+    statuses.sort_by_key(|s| {
+        s.shard
+            .parse::<Shard>()
+            .map_or((0, 0), |s| (s.count, s.index + 1))
+    });
+}
+
 /// Reads the state of every shard of the `sohoa run` output folder `dir`.
 pub fn read(dir: &Path) -> Result<RunStatus, StatusError> {
     let shards = manifests(dir)?;
-    if shards.is_empty() {
+    if shards.is_empty() && plans(dir).is_empty() {
         return Err(StatusError::NotARun(dir.to_path_buf()));
     }
     let mut latest: HashMap<String, (Entry, String)> = HashMap::new();
@@ -205,8 +268,11 @@ pub fn read(dir: &Path) -> Result<RunStatus, StatusError> {
             pages,
             last_run,
             damaged_lines,
+            planned: None,
+            started: true,
         });
     }
+    add_planned_shards(dir, &mut statuses);
     let mut failures: Vec<FailedDocument> = latest
         .values()
         .filter(|(e, _)| e.status == EntryStatus::Failed)
@@ -288,6 +354,7 @@ pub fn render(status: &RunStatus) -> String {
                 r.pages_per_minute,
                 if r.interrupted { ", INTERRUPTED" } else { "" }
             ),
+            None if !s.started => "not started".into(),
             None => "no report yet (running, or stopped before its end)".into(),
         };
         text.push_str(&format!(
@@ -425,5 +492,40 @@ mod tests {
             "{text}"
         );
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_plan_shows_shards_not_yet_started_and_what_a_running_shard_has_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let docs: Vec<(String, u64)> = ["a.pdf", "b.pdf", "c.tif", "d.png", "e.txt"]
+            .iter()
+            .zip([50, 40, 30, 20, 10])
+            .map(|(r, w)| (r.to_string(), w))
+            .collect();
+        let plan = ShardPlan::load_or_create(dir.path(), 3, &docs, |d| d.clone()).unwrap();
+        // Only the nothing-started state so far: still a run folder, all pending.
+        let status = read(dir.path()).unwrap();
+        assert_eq!(status.total.shards, 3);
+        assert_eq!(status.total.pending, Some(5));
+        assert!(status.shards.iter().all(|s| !s.started));
+        // Shard 0 is running: one of its planned documents is done, no report yet.
+        let zero = Shard { index: 0, count: 3 };
+        let first = plan.documents.iter().find(|(_, k)| **k == 0).unwrap().0;
+        let m = Manifest::open_file(dir.path(), &zero.manifest_file()).unwrap();
+        m.append(&entry(first, EntryStatus::Done, 1, 10)).unwrap();
+        let status = read(dir.path()).unwrap();
+        let planned: Vec<Option<usize>> = status.shards.iter().map(|s| s.planned).collect();
+        let dealt: Vec<Option<usize>> = plan
+            .shards
+            .iter()
+            .map(|s| Some(s.documents as usize))
+            .collect();
+        assert_eq!(planned, dealt);
+        assert_eq!(status.shards[0].pending, Some(dealt[0].unwrap() - 1));
+        assert_eq!(status.total.pending, Some(4));
+        let text = render(&status);
+        assert!(text.contains("shard 2/3: 0 done, 0 failed,"), "{text}");
+        assert!(text.contains("not started"), "{text}");
+        assert!(text.contains("no report yet"), "{text}");
     }
 }
