@@ -248,8 +248,25 @@ pub fn recognize_block(
     dpi: u32,
     options: &OcrOptions,
 ) -> Result<String, Error> {
-    let (text, _, _) = run_engine(image, dpi, options, true)?;
-    Ok(text.split_whitespace().collect::<Vec<_>>().join(" "))
+    recognize_block_scored(image, dpi, options).map(|(text, _)| text)
+}
+
+/// Like [`recognize_block`], with the block's mean word confidence (0–100; 0 for no word), to
+/// weigh this reading against another of the same text.
+pub fn recognize_block_scored(
+    image: &image::GrayImage,
+    dpi: u32,
+    options: &OcrOptions,
+) -> Result<(String, f32), Error> {
+    let (text, tsv, _) = run_engine(image, dpi, options, true)?;
+    let words = parse_tsv(&tsv);
+    let confidence = if words.is_empty() {
+        0.0
+    } else {
+        words.iter().map(|w| w.confidence).sum::<f32>() / words.len() as f32
+    };
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    Ok((text.nfc().collect(), confidence))
 }
 
 /// Recognises a grey-scale page image and returns its text and words.

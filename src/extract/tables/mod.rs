@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 #[cfg(feature = "ocr")]
-pub use read::from_document;
+pub use read::{PageWords, from_document};
 pub use targets::targets_from_table;
 pub use text::from_text;
 
