@@ -19,6 +19,8 @@
 
 pub mod grid;
 #[cfg(feature = "ocr")]
+pub mod numbering;
+#[cfg(feature = "ocr")]
 pub mod pdf;
 #[cfg(feature = "ocr")]
 mod read;

@@ -16,7 +16,7 @@ use super::pdf::PageTable;
 use super::read::PageWords;
 use super::{Table, is_caption};
 use crate::ingest::{Document, PageContent, PageOptions, Word};
-use crate::ocr::{OcrOptions, recognize_block_scored};
+use crate::ocr::{OcrOptions, Segmentation, recognize_block_scored};
 use crate::repair::{Detail, Mode, Repairer};
 use image::GrayImage;
 
@@ -185,7 +185,7 @@ pub fn image_tables(
     dpi: u32,
     number: u32,
     words: &[Word],
-    read_cell: &mut dyn FnMut(&GrayImage) -> Option<(String, f32)>,
+    read_cell: &mut dyn FnMut(&GrayImage, bool) -> Option<(String, f32)>,
 ) -> Vec<PageTable> {
     let (w, h) = img.dimensions();
     if w < 16 || h < 16 {
@@ -271,7 +271,10 @@ pub fn image_tables(
                     let own = cut(&clean, turn, c.bbox, margin)
                         .filter(has_ink)
                         .and_then(|cell| {
-                            read_cell(&cell).or_else(|| {
+                            // a cell the page read as one line is read as one line again
+                            let one_line = from_words.is_some()
+                                && group_lines(&found.words, |w| w.bbox).len() == 1;
+                            read_cell(&cell, one_line).or_else(|| {
                                 stopped = true;
                                 None
                             })
@@ -287,7 +290,8 @@ pub fn image_tables(
             };
             texts.push(tidy_cell(&text));
         }
-        let rows = g.rows(&texts);
+        let mut rows = g.rows(&texts);
+        super::numbering::mend(&mut rows);
         if texts.iter().all(String::is_empty) {
             continue;
         }
@@ -297,7 +301,7 @@ pub fn image_tables(
         let caption = if words.is_empty() {
             cut(&clean, turn, band, margin)
                 .filter(has_ink)
-                .and_then(|b| read_cell(&b))
+                .and_then(|b| read_cell(&b, false))
                 .map(|(text, _)| text)
         } else {
             let above: Vec<&PlacedWord> = placed.iter().filter(|w| w.centre_in(band)).collect();
@@ -390,7 +394,7 @@ fn place(word: &Word, turn: Turn) -> Option<PlacedWord> {
 
 /// Page words this sure (Tesseract's mean word confidence, 0–100) make a cell's text without
 /// a second reading of the cell.
-pub const SURE_CONFIDENCE: f32 = 90.0;
+pub const SURE_CONFIDENCE: f32 = 96.0;
 
 /// What the page OCR may read a rule as.
 const RULE_MARKS: &[char] = &['|', '¦', '_'];
@@ -583,12 +587,13 @@ pub fn page_tables(
         Mode::Auto
     };
     let mut failure = None;
-    let found = image_tables(
-        &image,
-        dpi,
-        index + 1,
-        words,
-        &mut |cell| match recognize_block_scored(cell, dpi, options) {
+    let found = image_tables(&image, dpi, index + 1, words, &mut |cell, one_line| {
+        let segmentation = if one_line {
+            Segmentation::Line
+        } else {
+            Segmentation::Block
+        };
+        match recognize_block_scored(cell, dpi, options, segmentation) {
             Ok((t, confidence)) => Some((
                 match repairer {
                     Some(r) => r.restore_with(&t, mode, Detail::Text).text,
@@ -600,8 +605,8 @@ pub fn page_tables(
                 failure = Some(e.to_string());
                 None
             }
-        },
-    );
+        }
+    });
     match failure {
         Some(e) => Err(e),
         None => Ok(found),
@@ -688,7 +693,7 @@ mod tests {
                 .map(|(k, &(x, y))| word_at(&format!("w{k}"), x, y, 60.0, skew, 96.0))
                 .collect();
             let mut calls = 0;
-            let t = image_tables(&img, 300, 1, &words, &mut |_| {
+            let t = image_tables(&img, 300, 1, &words, &mut |_, _| {
                 calls += 1;
                 Some(("crop".into(), 99.0))
             });
@@ -711,7 +716,7 @@ mod tests {
         words[0] = word_at("Ú", BLOBS[0].0, BLOBS[0].1, 40.0, 0.0, 40.0);
         words[1] = word_at("SIT", BLOBS[1].0, BLOBS[1].1, 40.0, 0.0, 85.0);
         let mut calls = 0;
-        let t = image_tables(&img, 300, 1, &words, &mut |_| {
+        let t = image_tables(&img, 300, 1, &words, &mut |_, _| {
             calls += 1;
             Some(("crop".into(), 70.0))
         });
@@ -729,7 +734,7 @@ mod tests {
             word_at("b", BLOBS[3].0, BLOBS[3].1, 40.0, 0.0, 96.0),
         ];
         let mut calls = 0;
-        let t = image_tables(&img, 300, 1, &words, &mut |_| {
+        let t = image_tables(&img, 300, 1, &words, &mut |_, _| {
             calls += 1;
             Some(("own".into(), 10.0))
         });
@@ -751,7 +756,7 @@ mod tests {
         // the page OCR's reading of the middle rule, in the second row
         words.push(word_at("|", 601.0, 330.0, 6.0, 0.0, 96.0));
         words[3] = word_at("x_", BLOBS[3].0, BLOBS[3].1, 40.0, 0.0, 96.0);
-        let t = image_tables(&img, 300, 1, &words, &mut |_| None);
+        let t = image_tables(&img, 300, 1, &words, &mut |_, _| None);
         assert_eq!(t[0].table.rows[0][0], "II");
         assert_eq!(t[0].table.rows[1], vec!["ok", "x"]);
     }
@@ -774,7 +779,7 @@ mod tests {
         for skew in [0.0, 0.015, -0.02] {
             let img = ruled_page(skew);
             let mut seen = Vec::new();
-            let t = image_tables(&img, 300, 1, &[], &mut |cell| {
+            let t = image_tables(&img, 300, 1, &[], &mut |cell, _| {
                 // A cut must hold the blob and no rule: no dark run as long as a rule.
                 let long = (0..cell.height()).any(|y| {
                     (0..cell.width())
@@ -806,7 +811,7 @@ mod tests {
             }
         }
         let mut calls = 0;
-        let t = image_tables(&img, 300, 1, &[], &mut |_| {
+        let t = image_tables(&img, 300, 1, &[], &mut |_, _| {
             calls += 1;
             Some((String::new(), 0.0))
         });
