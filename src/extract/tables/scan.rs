@@ -171,6 +171,10 @@ impl Turn {
     }
 }
 
+/// Reads a cell's pixels on its own (`true`: as one line): its text and mean word confidence;
+/// `None` stops the page's cell reading.
+pub type ReadCell<'a> = dyn FnMut(&GrayImage, bool) -> Option<(String, f32)> + 'a;
+
 /// The ruled tables of a page image at `dpi` (`number`: 1-based page).
 ///
 /// A cell's text is made of the page OCR's `words` (boxes in this image's pixels) whose
@@ -185,7 +189,7 @@ pub fn image_tables(
     dpi: u32,
     number: u32,
     words: &[Word],
-    read_cell: &mut dyn FnMut(&GrayImage, bool) -> Option<(String, f32)>,
+    read_cell: &mut ReadCell,
 ) -> Vec<PageTable> {
     let (w, h) = img.dimensions();
     if w < 16 || h < 16 {
@@ -683,6 +687,14 @@ mod tests {
         }
     }
 
+    /// A sure `ok` on every blob of the unskewed page.
+    fn sure_oks() -> Vec<Word> {
+        BLOBS
+            .iter()
+            .map(|&(x, y)| word_at("ok", x, y, 60.0, 0.0, 96.0))
+            .collect()
+    }
+
     #[test]
     fn cells_take_the_sure_page_words_whose_centres_they_hold() {
         for skew in [0.0, 0.015, -0.02] {
@@ -709,10 +721,7 @@ mod tests {
     #[test]
     fn an_unsure_cell_keeps_the_reading_tesseract_is_surer_of() {
         let img = ruled_page(0.0);
-        let mut words: Vec<Word> = BLOBS
-            .iter()
-            .map(|&(x, y)| word_at("ok", x, y, 60.0, 0.0, 96.0))
-            .collect();
+        let mut words = sure_oks();
         words[0] = word_at("Ú", BLOBS[0].0, BLOBS[0].1, 40.0, 0.0, 40.0);
         words[1] = word_at("SIT", BLOBS[1].0, BLOBS[1].1, 40.0, 0.0, 85.0);
         let mut calls = 0;
@@ -748,10 +757,7 @@ mod tests {
     #[test]
     fn bars_inside_a_cell_are_the_letter_i_and_on_a_rule_nothing() {
         let img = ruled_page(0.0);
-        let mut words: Vec<Word> = BLOBS
-            .iter()
-            .map(|&(x, y)| word_at("ok", x, y, 60.0, 0.0, 96.0))
-            .collect();
+        let mut words = sure_oks();
         words[0] = word_at("||", BLOBS[0].0, BLOBS[0].1, 20.0, 0.0, 96.0);
         // the page OCR's reading of the middle rule, in the second row
         words.push(word_at("|", 601.0, 330.0, 6.0, 0.0, 96.0));
