@@ -193,6 +193,19 @@ pub fn repaired_lines(words: &[Word], repaired: &str) -> Vec<(Vec<Word>, String)
 /// The OCR'd pages' words for table cells: each word as the repaired text reads it where the
 /// line's repaired tokens pair one for one with its words, as recognised otherwise (a word's
 /// box must stay its own: a cell takes the words whose boxes it holds).
+///
+/// ```
+/// use sohoa::ingest::Word;
+/// use sohoa::pipeline::{record::PageRecord, run::table_words};
+/// let word = |text: &str, x: u32, line: u32| Word { text: text.into(), bbox: [x, 10 + 40 * line, 60, 30],
+///     confidence: 90.0, block: 1, line, alternatives: Vec::new() };
+/// let page = PageRecord { number: 1, source: Some("ocr".into()), width: 800, height: 600,
+///     words: vec![word("chuyến", 0, 0), word("đối", 70, 0), word("Bước1", 0, 1)],
+///     text: "chuyển đổi\nBước 1".into(), ..PageRecord::default() };
+/// let words = &table_words(&[page])[0].words;
+/// let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+/// assert_eq!(texts, ["chuyển", "đổi", "Bước1"]); // the split line keeps its OCR word and box
+/// ```
 pub fn table_words(pages: &[PageRecord]) -> Vec<crate::extract::tables::PageWords> {
     pages
         .iter()

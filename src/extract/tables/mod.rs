@@ -3,7 +3,8 @@
 //! - text: lines whose cells are separated by ` | ` or tabs ([`from_text`]);
 //! - born-digital PDF pages: the page's ruling lines and rectangles and its characters with
 //!   their boxes, the way Camelot's lattice mode reads them (`pdf.rs`, `ocr` feature);
-//! - scans: ruling lines found on the page image, each cell OCR'd in its own box (`scan.rs`,
+//! - scans: ruling lines found on the page image, each cell's text from the page OCR's words
+//!   it holds, a cell OCR'd in its own box where they are unsure (`scan.rs`, `numbering.rs`,
 //!   `ocr` feature).
 //!
 //! Ruled pages of both kinds go through the same cell grid (`grid.rs`): merged cells are written

@@ -15,7 +15,13 @@ const MIN_TEXT_LAYER_CHARS: usize = 16;
 
 /// The words a page's OCR read, as its (repaired) text reads them, with boxes in the pixels
 /// of the page image: a scanned page's cells take their text from them instead of being OCR'd
-/// a second time.
+/// a second time. Made from a run's page records by `pipeline::run::table_words`.
+///
+/// ```
+/// let page = sohoa::extract::tables::PageWords { number: 1, width: 2480, height: 3508,
+///                                                words: Vec::new() };
+/// assert_eq!(page.number, 1);
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct PageWords {
     /// 1-based page number.

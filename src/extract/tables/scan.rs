@@ -1,15 +1,17 @@
 //! Tables of scanned pages: ruling lines found on the page image, the cell grid built from them
-//! ([`super::grid`]), each cell OCR'd in its own box with a single-block segmentation, so text
-//! never runs across columns.
+//! ([`super::grid`]), each cell's text from the page OCR's words whose centres it holds (the
+//! page is OCR'd once, for its text), and a cell read again on its own, with a single-line or
+//! single-block segmentation so text never runs across columns, where those words are unsure,
+//! run over a rule or are missing.
 //!
 //! The lines are found as Leptonica's line extraction does (a morphological opening of the
 //! binarised page with a long horizontal or vertical structuring element keeps only runs of
 //! dark pixels longer than it): runs of at least a fifth of an inch (vertical) or a third of an
 //! inch (horizontal), with one-pixel breaks bridged, linked across neighbouring pixel rows into
 //! lines. A skewed scan's lines are sloped: the grid is built in coordinates turned back by the
-//! median slope of the long horizontal lines, and each cell is cut from the native pixels
-//! (never resampled) along its turned-back box, with the rules' pixels painted white so no
-//! `|` is read.
+//! median slope of the long horizontal lines; the page words are placed in the grid turned back
+//! the same way, and a cell read on its own is cut from the native pixels (never resampled)
+//! along its turned-back box, with the rules' pixels painted white so no `|` is read.
 
 use super::grid::{self, Line, group_lines};
 use super::pdf::PageTable;
@@ -460,7 +462,7 @@ const SPECK_CHARS: &[char] = &[
 
 /// A cell's text without scan specks: a token of at most three [`SPECK_CHARS`] standing apart
 /// is dropped, except a dash or bullet that starts the cell (`- Kiểm tra`; a `~` or `=` there is
-/// the dash misread) and a cell that is nothing else (`-`). A word glued to the number after it
+/// the dash misread) and a cell that is nothing else (`-`; `|` to `|||` is `I` to `III`). A word glued to the number after it
 /// (`Bước1`, a narrow space lost) is split when the word has a Vietnamese mark: codes
 /// (`RON95`, `B12`) have none.
 ///
@@ -468,6 +470,11 @@ fn tidy_cell(text: &str) -> String {
     let tokens: Vec<&str> = text.split_whitespace().collect();
     let speck = |t: &str| t.chars().count() <= 3 && t.chars().all(|c| SPECK_CHARS.contains(&c));
     if tokens.iter().all(|t| speck(t)) {
+        let bars = tokens.concat();
+        // a cell of one to three bars is the Roman number the cell OCR read as bars
+        if (1..=3).contains(&bars.chars().count()) && bars.chars().all(|c| c == '|') {
+            return "I".repeat(bars.chars().count());
+        }
         return tokens.join(" ");
     }
     let mut out: Vec<String> = Vec::with_capacity(tokens.len());
@@ -776,6 +783,7 @@ mod tests {
         );
         assert_eq!(tidy_cell("- Nhận hồ sơ"), "- Nhận hồ sơ");
         assert_eq!(tidy_cell("-"), "-");
+        assert_eq!(tidy_cell("||"), "II");
         assert_eq!(tidy_cell("Bước1"), "Bước 1");
         assert_eq!(tidy_cell("RON95 B12 1/2"), "RON95 B12 1/2");
     }
