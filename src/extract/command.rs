@@ -287,7 +287,7 @@ fn read_scan(_args: &ExtractArgs, _path: &Path, name: &str) -> Result<Input, Fai
 #[cfg(feature = "ocr")]
 fn read_scan(args: &ExtractArgs, path: &Path, name: &str) -> Result<Input, Fail> {
     use crate::ingest::{Document, Limits};
-    use crate::pipeline::run::{layout_for, page_warnings, read_pages};
+    use crate::pipeline::run::{layout_for, page_warnings, read_pages, table_words};
     use std::sync::atomic::AtomicBool;
 
     let doc = Document::open_with_password(path, &Limits::default(), args.scan.password.as_deref())
@@ -323,6 +323,8 @@ fn read_scan(args: &ExtractArgs, path: &Path, name: &str) -> Result<Input, Fail>
         &doc,
         args.scan.text_layer_policy() == crate::ingest::text_layer::TextLayerPolicy::Ocr,
         &options,
+        repairer.as_ref(),
+        &table_words(&pages),
     );
     warnings.append(&mut table_warnings);
     let kind = serde_json::to_value(doc.kind())

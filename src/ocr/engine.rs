@@ -8,6 +8,18 @@ use std::ptr::NonNull;
 use std::time::Duration;
 use tesseract_sys as sys;
 
+/// How Tesseract segments the image it is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segmentation {
+    /// The whole-page layout analysis (PSM_AUTO).
+    Page,
+    /// One uniform block of text (PSM_SINGLE_BLOCK): a table cell cut out of the page.
+    Block,
+    /// One line of text (PSM_SINGLE_LINE): a one-line cell, read without looking for blocks,
+    /// so a lone short token (`1`, `II`) is not lost or taken for noise.
+    Line,
+}
+
 /// An initialised Tesseract engine. Not `Sync`: one per worker thread.
 pub(super) struct Engine {
     api: NonNull<sys::TessBaseAPI>,
@@ -86,13 +98,12 @@ impl Engine {
         Ok(engine)
     }
 
-    /// Page segmentation: one uniform block of text (PSM_SINGLE_BLOCK, for a table cell cut
-    /// out of the page) or the whole-page analysis (PSM_AUTO).
-    pub(super) fn set_single_block(&self, single: bool) {
-        let mode = if single {
-            sys::TessPageSegMode_PSM_SINGLE_BLOCK
-        } else {
-            sys::TessPageSegMode_PSM_AUTO
+    /// Page segmentation (see [`Segmentation`]).
+    pub(super) fn set_segmentation(&self, segmentation: Segmentation) {
+        let mode = match segmentation {
+            Segmentation::Page => sys::TessPageSegMode_PSM_AUTO,
+            Segmentation::Block => sys::TessPageSegMode_PSM_SINGLE_BLOCK,
+            Segmentation::Line => sys::TessPageSegMode_PSM_SINGLE_LINE,
         };
         // SAFETY: api is valid and initialised.
         unsafe { sys::TessBaseAPISetPageSegMode(self.api.as_ptr(), mode) };

@@ -19,6 +19,7 @@ pub mod layout;
 pub mod reading;
 
 use crate::ingest::{Alternative, ImageOrigin, PageContent, SourcePage, Word};
+pub use engine::Segmentation;
 use engine::{Engine, EngineError, WordChoices};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -202,12 +203,12 @@ fn start_engine(options: &OcrOptions) -> Result<Engine, Error> {
 }
 
 /// Runs the worker's engine (started with `options` if it was not) on `image`, as one block
-/// of text when `single_block` (a table cell) or as a page.
+/// segmented as `segmentation` says.
 fn run_engine(
     image: &image::GrayImage,
     dpi: u32,
     options: &OcrOptions,
-    single_block: bool,
+    segmentation: Segmentation,
 ) -> Result<(String, String, Vec<engine::WordChoices>), Error> {
     let key = (
         options.lang.clone(),
@@ -223,19 +224,19 @@ fn run_engine(
         let Some((_, engine)) = slot.as_mut() else {
             return Err(Error::Recognize("no engine".into()));
         };
-        engine.set_single_block(single_block);
+        engine.set_segmentation(segmentation);
         let result = engine
             .recognize(
                 image,
                 dpi,
                 options.timeout,
-                options.alternatives && !single_block,
+                options.alternatives && segmentation == Segmentation::Page,
             )
             .map_err(|err| match err {
                 EngineError::TimedOut(limit) => Error::TimedOut(limit),
                 other => Error::Recognize(format!("{other:?}")),
             });
-        engine.set_single_block(false);
+        engine.set_segmentation(Segmentation::Page);
         result
     })
 }
@@ -248,14 +249,33 @@ pub fn recognize_block(
     dpi: u32,
     options: &OcrOptions,
 ) -> Result<String, Error> {
-    let (text, _, _) = run_engine(image, dpi, options, true)?;
-    Ok(text.split_whitespace().collect::<Vec<_>>().join(" "))
+    recognize_block_scored(image, dpi, options, Segmentation::Block).map(|(text, _)| text)
+}
+
+/// Like [`recognize_block`], segmented as `segmentation` says (`Line` for a one-line cell),
+/// with the mean word confidence (0–100; 0 for no word), to weigh this reading against another
+/// of the same text.
+pub fn recognize_block_scored(
+    image: &image::GrayImage,
+    dpi: u32,
+    options: &OcrOptions,
+    segmentation: Segmentation,
+) -> Result<(String, f32), Error> {
+    let (text, tsv, _) = run_engine(image, dpi, options, segmentation)?;
+    let words = parse_tsv(&tsv);
+    let confidence = if words.is_empty() {
+        0.0
+    } else {
+        words.iter().map(|w| w.confidence).sum::<f32>() / words.len() as f32
+    };
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    Ok((text.nfc().collect(), confidence))
 }
 
 /// Recognises a grey-scale page image and returns its text and words.
 pub fn recognize(image: &image::GrayImage, dpi: u32, options: &OcrOptions) -> Result<Page, Error> {
     let (width, height) = image.dimensions();
-    let (text, tsv, choices) = run_engine(image, dpi, options, false)?;
+    let (text, tsv, choices) = run_engine(image, dpi, options, Segmentation::Page)?;
     let mut words = parse_tsv(&tsv);
     attach_alternatives(&mut words, &choices);
     let mut text = tidy_text(&text);

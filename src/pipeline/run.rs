@@ -168,6 +168,64 @@ fn repair_text(
 /// Within a line, repaired tokens replace the OCR words one for one when the counts agree;
 /// otherwise (a split or merged word) the line keeps one box holding the whole repaired line.
 pub fn repaired_lines(words: &[Word], repaired: &str) -> Vec<(Vec<Word>, String)> {
+    paired_lines(words, repaired)
+        .into_iter()
+        .map(|(line, text, paired)| {
+            if paired {
+                return (line, text);
+            }
+            let first = line[0].clone();
+            let (x0, y0) = line.iter().fold((u32::MAX, u32::MAX), |(x, y), w| {
+                (x.min(w.bbox[0]), y.min(w.bbox[1]))
+            });
+            let (x1, y1) = line.iter().fold((0, 0), |(x, y), w| {
+                (x.max(w.bbox[0] + w.bbox[2]), y.max(w.bbox[1] + w.bbox[3]))
+            });
+            let merged = Word {
+                text: text.split_whitespace().collect::<Vec<_>>().join(" "),
+                bbox: [x0, y0, x1.saturating_sub(x0), y1.saturating_sub(y0)],
+                ..first
+            };
+            (vec![merged], text)
+        })
+        .collect()
+}
+
+/// The OCR'd pages' words for table cells: each word as the repaired text reads it where the
+/// line's repaired tokens pair one for one with its words, as recognised otherwise (a word's
+/// box must stay its own: a cell takes the words whose boxes it holds).
+///
+/// ```
+/// use sohoa::ingest::Word;
+/// use sohoa::pipeline::{record::PageRecord, run::table_words};
+/// let word = |text: &str, x: u32, line: u32| Word { text: text.into(), bbox: [x, 10 + 40 * line, 60, 30],
+///     confidence: 90.0, block: 1, line, alternatives: Vec::new() };
+/// let page = PageRecord { number: 1, source: Some("ocr".into()), width: 800, height: 600,
+///     words: vec![word("chuyến", 0, 0), word("đối", 70, 0), word("Bước1", 0, 1)],
+///     text: "chuyển đổi\nBước 1".into(), ..PageRecord::default() };
+/// let words = &table_words(&[page])[0].words;
+/// let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+/// assert_eq!(texts, ["chuyển", "đổi", "Bước1"]); // the split line keeps its OCR word and box
+/// ```
+pub fn table_words(pages: &[PageRecord]) -> Vec<crate::extract::tables::PageWords> {
+    pages
+        .iter()
+        .filter(|p| p.source.as_deref() == Some("ocr") && !p.words.is_empty())
+        .map(|p| crate::extract::tables::PageWords {
+            number: p.number,
+            width: p.width,
+            height: p.height,
+            words: paired_lines(&p.words, &p.text)
+                .into_iter()
+                .flat_map(|(line, _, _)| line)
+                .collect(),
+        })
+        .collect()
+}
+
+/// Words grouped by line with the repaired text of each line (see [`repaired_lines`]); the
+/// words carry the repaired tokens when they pair one for one (`true`), else the OCR's.
+fn paired_lines(words: &[Word], repaired: &str) -> Vec<(Vec<Word>, String, bool)> {
     let mut lines: Vec<Vec<Word>> = Vec::new();
     for word in words {
         match lines.last_mut() {
@@ -185,7 +243,7 @@ pub fn repaired_lines(words: &[Word], repaired: &str) -> Vec<(Vec<Word>, String)
                     .map(|w| w.text.as_str())
                     .collect::<Vec<_>>()
                     .join(" ");
-                (l, text)
+                (l, text, true)
             })
             .collect();
     }
@@ -194,25 +252,13 @@ pub fn repaired_lines(words: &[Word], repaired: &str) -> Vec<(Vec<Word>, String)
         .zip(texts)
         .map(|(mut line, text)| {
             let tokens: Vec<&str> = text.split_whitespace().collect();
-            if tokens.len() == line.len() {
+            let paired = tokens.len() == line.len();
+            if paired {
                 for (word, token) in line.iter_mut().zip(&tokens) {
                     word.text = (*token).to_string();
                 }
-            } else {
-                let first = line[0].clone();
-                let (x0, y0) = line.iter().fold((u32::MAX, u32::MAX), |(x, y), w| {
-                    (x.min(w.bbox[0]), y.min(w.bbox[1]))
-                });
-                let (x1, y1) = line.iter().fold((0, 0), |(x, y), w| {
-                    (x.max(w.bbox[0] + w.bbox[2]), y.max(w.bbox[1] + w.bbox[3]))
-                });
-                line = vec![Word {
-                    text: tokens.join(" "),
-                    bbox: [x0, y0, x1.saturating_sub(x0), y1.saturating_sub(y0)],
-                    ..first
-                }];
             }
-            (line, text.to_string())
+            (line, text.to_string(), paired)
         })
         .collect()
 }
@@ -509,6 +555,8 @@ impl Context<'_> {
                     doc,
                     self.options.text_layer == crate::ingest::text_layer::TextLayerPolicy::Ocr,
                     &self.options.ocr,
+                    self.repairer,
+                    &table_words(&pages),
                 );
                 warnings.extend(table_warnings);
                 tables

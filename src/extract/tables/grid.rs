@@ -296,9 +296,20 @@ fn grid_of(group: &[Line], tol: f32) -> Option<Grid> {
 /// assert_eq!(text_of(&chars), "ab c d");
 /// ```
 pub fn text_of(chars: &[(char, [f32; 4])]) -> String {
+    join_lines(lines_of(chars).into_iter().map(|(line, _)| line))
+}
+
+/// Lines joined with a space, as the gold schema joins a cell's lines, except after a hyphen:
+/// a line broken after a hyphen (`2.000-` / `3.200`) goes on without a space.
+///
+/// ```
+/// use sohoa::extract::tables::grid::join_lines;
+/// assert_eq!(join_lines(["Hà".to_string(), "Nội".into()]), "Hà Nội");
+/// assert_eq!(join_lines(["2.000-".to_string(), "3.200".into()]), "2.000-3.200");
+/// ```
+pub fn join_lines(lines: impl IntoIterator<Item = String>) -> String {
     let mut out = String::new();
-    for (line, _) in lines_of(chars) {
-        // A line broken after a hyphen (`2.000-` / `3.200`) goes on without a space.
+    for line in lines {
         let mut tail = out.chars().rev();
         let hyphen = tail.next() == Some('-') && tail.next().is_some_and(char::is_alphanumeric);
         if !out.is_empty() && !hyphen {
@@ -309,13 +320,22 @@ pub fn text_of(chars: &[(char, [f32; 4])]) -> String {
     out
 }
 
-/// The lines of positioned characters (see [`text_of`]), top to bottom, each with its box.
-pub fn lines_of(chars: &[(char, [f32; 4])]) -> Vec<(String, [f32; 4])> {
-    let mut sorted: Vec<&(char, [f32; 4])> = chars.iter().collect();
+/// Items with boxes `[x0, y0, x1, y1]` grouped into lines, top to bottom (an item joins the
+/// line above when its middle is within 0.4 of that line's height of the line's centre), each
+/// line left to right.
+///
+/// ```
+/// use sohoa::extract::tables::grid::group_lines;
+/// let boxes = [[6.0, 0.0, 11.0, 10.0], [0.0, 12.0, 5.0, 22.0], [0.0, 0.0, 5.0, 10.0]];
+/// let lines = group_lines(&boxes, |b| *b);
+/// assert_eq!(lines, vec![vec![&boxes[2], &boxes[0]], vec![&boxes[1]]]);
+/// ```
+pub fn group_lines<T>(items: &[T], bbox: impl Fn(&T) -> [f32; 4]) -> Vec<Vec<&T>> {
+    let mut sorted: Vec<(&T, [f32; 4])> = items.iter().map(|t| (t, bbox(t))).collect();
     sorted.sort_by(|a, b| (a.1[1] + a.1[3]).total_cmp(&(b.1[1] + b.1[3])));
-    let mut lines: Vec<Vec<&(char, [f32; 4])>> = Vec::new();
-    for ch in sorted {
-        let mid = (ch.1[1] + ch.1[3]) / 2.0;
+    let mut lines: Vec<Vec<(&T, [f32; 4])>> = Vec::new();
+    for item in sorted {
+        let mid = (item.1[1] + item.1[3]) / 2.0;
         let joins = lines.last().is_some_and(|line| {
             let (top, bottom) = line.iter().fold((f32::MAX, f32::MIN), |(t, b), c| {
                 (t.min(c.1[1]), b.max(c.1[3]))
@@ -324,14 +344,24 @@ pub fn lines_of(chars: &[(char, [f32; 4])]) -> Vec<(String, [f32; 4])> {
             (mid - centre).abs() <= (bottom - top) * 0.4
         });
         match lines.last_mut() {
-            Some(line) if joins => line.push(ch),
-            _ => lines.push(vec![ch]),
+            Some(line) if joins => line.push(item),
+            _ => lines.push(vec![item]),
         }
     }
     lines
         .into_iter()
         .map(|mut line| {
             line.sort_by(|a, b| a.1[0].total_cmp(&b.1[0]));
+            line.into_iter().map(|(t, _)| t).collect()
+        })
+        .collect()
+}
+
+/// The lines of positioned characters (see [`text_of`]), top to bottom, each with its box.
+pub fn lines_of(chars: &[(char, [f32; 4])]) -> Vec<(String, [f32; 4])> {
+    group_lines(chars, |c| c.1)
+        .into_iter()
+        .map(|line| {
             let top = line.iter().map(|c| c.1[1]).fold(f32::MAX, f32::min);
             let bottom = line.iter().map(|c| c.1[3]).fold(f32::MIN, f32::max);
             let gap = (bottom - top) * 0.1;

@@ -3,7 +3,8 @@
 //! - text: lines whose cells are separated by ` | ` or tabs ([`from_text`]);
 //! - born-digital PDF pages: the page's ruling lines and rectangles and its characters with
 //!   their boxes, the way Camelot's lattice mode reads them (`pdf.rs`, `ocr` feature);
-//! - scans: ruling lines found on the page image, each cell OCR'd in its own box (`scan.rs`,
+//! - scans: ruling lines found on the page image, each cell's text from the page OCR's words
+//!   it holds, a cell OCR'd in its own box where they are unsure (`scan.rs`, `numbering.rs`,
 //!   `ocr` feature).
 //!
 //! Ruled pages of both kinds go through the same cell grid (`grid.rs`): merged cells are written
@@ -19,6 +20,8 @@
 
 pub mod grid;
 #[cfg(feature = "ocr")]
+pub mod numbering;
+#[cfg(feature = "ocr")]
 pub mod pdf;
 #[cfg(feature = "ocr")]
 mod read;
@@ -31,7 +34,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 #[cfg(feature = "ocr")]
-pub use read::from_document;
+pub use read::{PageWords, from_document};
 pub use targets::targets_from_table;
 pub use text::from_text;
 

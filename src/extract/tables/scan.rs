@@ -1,21 +1,25 @@
 //! Tables of scanned pages: ruling lines found on the page image, the cell grid built from them
-//! ([`super::grid`]), each cell OCR'd in its own box with a single-block segmentation, so text
-//! never runs across columns.
+//! ([`super::grid`]), each cell's text from the page OCR's words whose centres it holds (the
+//! page is OCR'd once, for its text), and a cell read again on its own, with a single-line or
+//! single-block segmentation so text never runs across columns, where those words are unsure,
+//! run over a rule or are missing.
 //!
 //! The lines are found as Leptonica's line extraction does (a morphological opening of the
 //! binarised page with a long horizontal or vertical structuring element keeps only runs of
 //! dark pixels longer than it): runs of at least a fifth of an inch (vertical) or a third of an
 //! inch (horizontal), with one-pixel breaks bridged, linked across neighbouring pixel rows into
 //! lines. A skewed scan's lines are sloped: the grid is built in coordinates turned back by the
-//! median slope of the long horizontal lines, and each cell is cut from the native pixels
-//! (never resampled) along its turned-back box, with the rules' pixels painted white so no
-//! `|` is read.
+//! median slope of the long horizontal lines; the page words are placed in the grid turned back
+//! the same way, and a cell read on its own is cut from the native pixels (never resampled)
+//! along its turned-back box, with the rules' pixels painted white so no `|` is read.
 
-use super::grid::{self, Line};
+use super::grid::{self, Line, group_lines};
 use super::pdf::PageTable;
+use super::read::PageWords;
 use super::{Table, is_caption};
-use crate::ingest::{Document, PageContent, PageOptions};
-use crate::ocr::{OcrOptions, recognize_block};
+use crate::ingest::{Document, PageContent, PageOptions, Word};
+use crate::ocr::{OcrOptions, Segmentation, recognize_block_scored};
+use crate::repair::{Detail, Mode, Repairer};
 use image::GrayImage;
 
 /// Darker than this (of 255) is ink.
@@ -169,13 +173,25 @@ impl Turn {
     }
 }
 
-/// The ruled tables of a page image at `dpi` (`number`: 1-based page), cells read by `read_cell`
-/// (the cell's pixels, rules painted white; `None` skips the page's remaining cells).
+/// Reads a cell's pixels on its own (`true`: as one line): its text and mean word confidence;
+/// `None` stops the page's cell reading.
+pub type ReadCell<'a> = dyn FnMut(&GrayImage, bool) -> Option<(String, f32)> + 'a;
+
+/// The ruled tables of a page image at `dpi` (`number`: 1-based page).
+///
+/// A cell's text is made of the page OCR's `words` (boxes in this image's pixels) whose
+/// centres it holds. A cell is also read on its own by `read_cell` (its pixels, rules painted
+/// white; the text and its mean word confidence; `None` skips the page's remaining cell reads)
+/// when its words are not sure (mean confidence below [`SURE_CONFIDENCE`]), and then the
+/// reading with the higher confidence is kept; it is read only on its own when a word there
+/// runs over its edge (the page OCR read across a rule) or when it has ink but no word. With no
+/// `words` every cell is read on its own.
 pub fn image_tables(
     img: &GrayImage,
     dpi: u32,
     number: u32,
-    read_cell: &mut dyn FnMut(&GrayImage) -> Option<String>,
+    words: &[Word],
+    read_cell: &mut ReadCell,
 ) -> Vec<PageTable> {
     let (w, h) = img.dimensions();
     if w < 16 || h < 16 {
@@ -244,34 +260,66 @@ pub fn image_tables(
     let margin = (dpi_f / 100.0).max(2.0);
     let mut out = Vec::new();
     let mut stopped = false;
+    let placed: Vec<PlacedWord> = words.iter().filter_map(|w| place(w, turn)).collect();
     for g in &grids {
+        let cells = assign(&placed, g, (dpi_f / 25.0) as f32);
         let mut texts = Vec::with_capacity(g.cells.len());
-        for c in &g.cells {
-            let text = if stopped {
-                String::new()
-            } else {
-                match cut(&clean, turn, c.bbox, margin) {
-                    Some(cell) if has_ink(&cell) => read_cell(&cell).unwrap_or_else(|| {
-                        stopped = true;
-                        String::new()
-                    }),
-                    _ => String::new(),
+        for (c, found) in g.cells.iter().zip(&cells) {
+            let from_words = (!found.doubtful && !found.words.is_empty()).then(|| {
+                let confidence = found.words.iter().map(|w| w.confidence).sum::<f32>()
+                    / found.words.len() as f32;
+                (text_of_words(&found.words), confidence)
+            });
+            let text = match from_words {
+                Some((text, confidence)) if confidence >= SURE_CONFIDENCE || stopped => text,
+                None if stopped => String::new(),
+                _ => {
+                    let own = cut(&clean, turn, c.bbox, margin)
+                        .filter(has_ink)
+                        .and_then(|cell| {
+                            // a cell the page read as one line is read as one line again
+                            let one_line = from_words.is_some()
+                                && group_lines(&found.words, |w| w.bbox).len() == 1;
+                            read_cell(&cell, one_line).or_else(|| {
+                                stopped = true;
+                                None
+                            })
+                        });
+                    // two readings of the cell: the one Tesseract is surer of
+                    match (own, from_words) {
+                        (Some((own, c)), Some((_, wc))) if c > wc => own,
+                        (_, Some((words, _))) => words,
+                        (Some((own, _)), None) => own,
+                        (None, None) => String::new(),
+                    }
                 }
             };
-            texts.push(text);
+            texts.push(tidy_cell(&text));
         }
-        let rows = g.rows(&texts);
+        let mut rows = g.rows(&texts);
+        super::numbering::mend(&mut rows);
         if texts.iter().all(String::is_empty) {
             continue;
         }
         let [x0, y0, x1, _] = g.bbox();
         // The heading just above: a band of about two text lines over the table.
         let band = [x0, (y0 - (dpi_f * 0.36) as f32).max(0.0), x1, y0];
-        let caption = cut(&clean, turn, band, margin)
-            .filter(has_ink)
-            .and_then(|b| read_cell(&b))
-            .and_then(|t| last_line(&t))
-            .filter(|t| is_caption(t));
+        let caption = if words.is_empty() {
+            cut(&clean, turn, band, margin)
+                .filter(has_ink)
+                .and_then(|b| read_cell(&b, false))
+                .map(|(text, _)| text)
+        } else {
+            let above: Vec<&PlacedWord> = placed.iter().filter(|w| w.centre_in(band)).collect();
+            group_lines(&above, |w| w.bbox).last().map(|line| {
+                line.iter()
+                    .map(|w| w.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+        }
+        .and_then(|t| last_line(&t))
+        .filter(|t| is_caption(t));
         let [bx0, by0, bx1, by1] = g.bbox();
         out.push(PageTable {
             table: Table {
@@ -290,6 +338,179 @@ pub fn image_tables(
         });
     }
     out
+}
+
+/// A word of the page's OCR in turned-back coordinates.
+#[derive(Debug, Clone)]
+struct PlacedWord {
+    text: String,
+    /// Tesseract's confidence, 0–100.
+    confidence: f32,
+    /// Read as bars (`|`): a letter `I`, or a rule.
+    bar: bool,
+    /// `[x0, y0, x1, y1]`, turned back.
+    bbox: [f32; 4],
+}
+
+impl PlacedWord {
+    fn centre(&self) -> (f32, f32) {
+        (
+            (self.bbox[0] + self.bbox[2]) / 2.0,
+            (self.bbox[1] + self.bbox[3]) / 2.0,
+        )
+    }
+
+    fn centre_in(&self, b: [f32; 4]) -> bool {
+        let (x, y) = self.centre();
+        b[0] <= x && x < b[2] && b[1] <= y && y < b[3]
+    }
+
+    /// The share of its box inside `b`.
+    fn share_in(&self, b: [f32; 4]) -> f32 {
+        let w = (self.bbox[2].min(b[2]) - self.bbox[0].max(b[0])).max(0.0);
+        let h = (self.bbox[3].min(b[3]) - self.bbox[1].max(b[1])).max(0.0);
+        let area = (self.bbox[2] - self.bbox[0]) * (self.bbox[3] - self.bbox[1]);
+        if area <= 0.0 { 0.0 } else { w * h / area }
+    }
+}
+
+/// A page word turned back by the page's skew, without the rule marks the page OCR may read
+/// at its ends (`|`, `_`); `None` when nothing else is left. A word of only one to three bars
+/// is kept as `I`s (`II` is read `||`): [`assign`] drops it where it stands on a rule.
+fn place(word: &Word, turn: Turn) -> Option<PlacedWord> {
+    let bars = word.text.chars().count();
+    let text = if (1..=3).contains(&bars) && word.text.chars().all(|c| c == '|') {
+        "I".repeat(bars)
+    } else {
+        word.text.trim_matches(RULE_MARKS).to_string()
+    };
+    if text.is_empty() {
+        return None;
+    }
+    let [x, y, w, h] = word.bbox.map(f64::from);
+    let (cx, cy) = turn.unskew(x + w / 2.0, y + h / 2.0);
+    let (hw, hh) = (w / 2.0, h / 2.0);
+    Some(PlacedWord {
+        bar: text.starts_with('I') && word.text.starts_with('|'),
+        confidence: word.confidence,
+        text,
+        bbox: [cx - hw, cy - hh, cx + hw, cy + hh].map(|v| v as f32),
+    })
+}
+
+/// Page words this sure (Tesseract's mean word confidence, 0–100) make a cell's text without
+/// a second reading of the cell.
+pub const SURE_CONFIDENCE: f32 = 96.0;
+
+/// What the page OCR may read a rule as.
+const RULE_MARKS: &[char] = &['|', '¦', '_'];
+
+/// A word whose box has less than this share inside the cell holding its centre runs over the
+/// cell's edge: the page OCR read across a rule.
+const MIN_SHARE_INSIDE: f32 = 0.75;
+
+/// The page words of one cell, and whether one of the page's words runs into it from or over
+/// its edge (the cell is then read on its own).
+#[derive(Debug, Default)]
+struct CellWords<'a> {
+    words: Vec<&'a PlacedWord>,
+    doubtful: bool,
+}
+
+/// The page words of each cell of `grid`, by the cell holding the word's centre; bars within
+/// `tol` of a cell's side are a rule, not a word.
+fn assign<'a>(placed: &'a [PlacedWord], grid: &grid::Grid, tol: f32) -> Vec<CellWords<'a>> {
+    let mut cells: Vec<CellWords> = grid.cells.iter().map(|_| CellWords::default()).collect();
+    for w in placed {
+        let (x, y) = w.centre();
+        let Some(k) = grid.cell_at(x, y) else {
+            continue;
+        };
+        let [x0, _, x1, _] = grid.cells[k].bbox;
+        if w.bar && (x - x0 < tol || x1 - x < tol) {
+            continue;
+        }
+        cells[k].words.push(w);
+        if w.share_in(grid.cells[k].bbox) < MIN_SHARE_INSIDE {
+            for (cell, found) in grid.cells.iter().zip(cells.iter_mut()) {
+                if w.share_in(cell.bbox) > 0.0 {
+                    found.doubtful = true;
+                }
+            }
+        }
+    }
+    cells
+}
+
+/// A cell's text from its words: lines top to bottom, words left to right.
+fn text_of_words(words: &[&PlacedWord]) -> String {
+    grid::join_lines(group_lines(words, |w| w.bbox).into_iter().map(|line| {
+        line.iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }))
+}
+
+/// Punctuation that specks and smudges of a scan give the OCR, standing apart between a
+/// cell's words (`thẩm : tra`, `Hành . chính`, `Sở Dân tộc ` & Tôn giáo`). Not dashes: a
+/// dash between words is printed (`Bộ phận TN&TKQ - Sở`).
+const SPECK_CHARS: &[char] = &[
+    ':', ';', '~', '_', '|', '»', '«', '¦', '=', '.', ',', '\'', '`', 'ˆ', '›', '‹', '‘', '’', '“',
+    '”', '"', '^', '°',
+];
+
+/// A cell's text without scan specks: a token of at most three [`SPECK_CHARS`] standing apart
+/// is dropped, except a dash or bullet that starts the cell (`- Kiểm tra`; a `~` or `=` there is
+/// the dash misread) and a cell that is nothing else (`-`; `|` to `|||` is `I` to `III`). A word glued to the number after it
+/// (`Bước1`, a narrow space lost) is split when the word has a Vietnamese mark: codes
+/// (`RON95`, `B12`) have none.
+///
+fn tidy_cell(text: &str) -> String {
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let speck = |t: &str| t.chars().count() <= 3 && t.chars().all(|c| SPECK_CHARS.contains(&c));
+    if tokens.iter().all(|t| speck(t)) {
+        let bars = tokens.concat();
+        // a cell of one to three bars is the Roman number the cell OCR read as bars
+        if (1..=3).contains(&bars.chars().count()) && bars.chars().all(|c| c == '|') {
+            return "I".repeat(bars.chars().count());
+        }
+        return tokens.join(" ");
+    }
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+    for (i, t) in tokens.iter().enumerate() {
+        if i == 0 && ["-", "~", "=", "—", "–", "+", "•"].contains(t) {
+            out.push(
+                if matches!(*t, "~" | "=" | "—") {
+                    "-"
+                } else {
+                    t
+                }
+                .to_string(),
+            );
+        } else if !speck(t) {
+            out.push(split_glued_number(t));
+        }
+    }
+    out.join(" ")
+}
+
+/// `Bước1` → `Bước 1`: letters with a Vietnamese mark, then digits only.
+fn split_glued_number(token: &str) -> String {
+    let Some(k) = token.find(|c: char| c.is_ascii_digit()) else {
+        return token.to_string();
+    };
+    let (word, number) = token.split_at(k);
+    let marked = word.chars().any(|c| c.is_alphabetic() && !c.is_ascii());
+    if marked
+        && word.chars().count() >= 2
+        && word.chars().all(char::is_alphabetic)
+        && number.chars().all(|c| c.is_ascii_digit())
+    {
+        format!("{word} {number}")
+    } else {
+        token.to_string()
+    }
 }
 
 fn last_line(text: &str) -> Option<String> {
@@ -351,11 +572,15 @@ fn cut(img: &GrayImage, turn: Turn, b: [f32; 4], margin: f64) -> Option<GrayImag
     Some(out)
 }
 
-/// The ruled tables of page `index` of a scanned document, each cell OCR'd on its own.
+/// The ruled tables of page `index` of a scanned document, cells from the page OCR's `words`
+/// (boxes in the pixels of the page image; none: each cell OCR'd on its own). A cell OCR'd on
+/// its own is repaired as a line of the page text is (`repairer`, scan mode for `vie`).
 pub fn page_tables(
     doc: &Document,
     index: u32,
+    words: Option<&PageWords>,
     options: &OcrOptions,
+    repairer: Option<&Repairer>,
 ) -> Result<Vec<PageTable>, String> {
     let page = doc
         .page(index, &PageOptions { force_ocr: true })
@@ -363,14 +588,34 @@ pub fn page_tables(
     let PageContent::Image { image, dpi, .. } = page.content else {
         return Ok(Vec::new());
     };
+    // words of another rendering of the page would land in the wrong cells
+    let words = words
+        .filter(|w| (w.width, w.height) == image.dimensions())
+        .map_or(&[][..], |w| &w.words[..]);
+    let mode = if options.lang.split('+').any(|l| l == "vie") {
+        Mode::Scan
+    } else {
+        Mode::Auto
+    };
     let mut failure = None;
-    let found = image_tables(&image, dpi, index + 1, &mut |cell| match recognize_block(
-        cell, dpi, options,
-    ) {
-        Ok(t) => Some(t),
-        Err(e) => {
-            failure = Some(e.to_string());
-            None
+    let found = image_tables(&image, dpi, index + 1, words, &mut |cell, one_line| {
+        let segmentation = if one_line {
+            Segmentation::Line
+        } else {
+            Segmentation::Block
+        };
+        match recognize_block_scored(cell, dpi, options, segmentation) {
+            Ok((t, confidence)) => Some((
+                match repairer {
+                    Some(r) => r.restore_with(&t, mode, Detail::Text).text,
+                    None => t,
+                },
+                confidence,
+            )),
+            Err(e) => {
+                failure = Some(e.to_string());
+                None
+            }
         }
     });
     match failure {
@@ -425,12 +670,130 @@ mod tests {
         img
     }
 
+    /// Blob centres of [`ruled_page`], row by row.
+    const BLOBS: [(f64, f64); 6] = [
+        (320.0, 180.0),
+        (820.0, 180.0),
+        (320.0, 330.0),
+        (820.0, 330.0),
+        (320.0, 480.0),
+        (820.0, 480.0),
+    ];
+
+    /// A page word centred on `(cx, cy)` of the unskewed page, `w` wide, in the pixels of the
+    /// page drawn with `skew`.
+    fn word_at(text: &str, cx: f64, cy: f64, w: f64, skew: f64, confidence: f32) -> Word {
+        let (x, y) = (cx - skew * cy, cy + skew * cx);
+        Word {
+            text: text.into(),
+            bbox: [(x - w / 2.0) as u32, (y - 12.0) as u32, w as u32, 24],
+            confidence,
+            block: 1,
+            line: 0,
+            alternatives: Vec::new(),
+        }
+    }
+
+    /// A sure `ok` on every blob of the unskewed page.
+    fn sure_oks() -> Vec<Word> {
+        BLOBS
+            .iter()
+            .map(|&(x, y)| word_at("ok", x, y, 60.0, 0.0, 96.0))
+            .collect()
+    }
+
+    #[test]
+    fn cells_take_the_sure_page_words_whose_centres_they_hold() {
+        for skew in [0.0, 0.015, -0.02] {
+            let img = ruled_page(skew);
+            let words: Vec<Word> = BLOBS
+                .iter()
+                .enumerate()
+                .map(|(k, &(x, y))| word_at(&format!("w{k}"), x, y, 60.0, skew, 96.0))
+                .collect();
+            let mut calls = 0;
+            let t = image_tables(&img, 300, 1, &words, &mut |_, _| {
+                calls += 1;
+                Some(("crop".into(), 99.0))
+            });
+            assert_eq!(calls, 0, "sure words need no second reading (skew {skew})");
+            assert_eq!(
+                t[0].table.rows,
+                vec![vec!["w0", "w1"], vec!["w2", "w3"], vec!["w4", "w5"]],
+                "skew {skew}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unsure_cell_keeps_the_reading_tesseract_is_surer_of() {
+        let img = ruled_page(0.0);
+        let mut words = sure_oks();
+        words[0] = word_at("Ú", BLOBS[0].0, BLOBS[0].1, 40.0, 0.0, 40.0);
+        words[1] = word_at("SIT", BLOBS[1].0, BLOBS[1].1, 40.0, 0.0, 85.0);
+        let mut calls = 0;
+        let t = image_tables(&img, 300, 1, &words, &mut |_, _| {
+            calls += 1;
+            Some(("crop".into(), 70.0))
+        });
+        assert_eq!(calls, 2);
+        assert_eq!(t[0].table.rows[0], vec!["crop", "SIT"]);
+    }
+
+    #[test]
+    fn a_word_over_a_rule_or_a_cell_without_words_is_read_on_its_own() {
+        let img = ruled_page(0.0);
+        // one word over the rule between the first row's cells; none in the last row
+        let words = vec![
+            word_at("joined", 600.0, 180.0, 300.0, 0.0, 96.0),
+            word_at("a", BLOBS[2].0, BLOBS[2].1, 40.0, 0.0, 96.0),
+            word_at("b", BLOBS[3].0, BLOBS[3].1, 40.0, 0.0, 96.0),
+        ];
+        let mut calls = 0;
+        let t = image_tables(&img, 300, 1, &words, &mut |_, _| {
+            calls += 1;
+            Some(("own".into(), 10.0))
+        });
+        assert_eq!(calls, 4);
+        assert_eq!(
+            t[0].table.rows,
+            vec![vec!["own", "own"], vec!["a", "b"], vec!["own", "own"]]
+        );
+    }
+
+    #[test]
+    fn bars_inside_a_cell_are_the_letter_i_and_on_a_rule_nothing() {
+        let img = ruled_page(0.0);
+        let mut words = sure_oks();
+        words[0] = word_at("||", BLOBS[0].0, BLOBS[0].1, 20.0, 0.0, 96.0);
+        // the page OCR's reading of the middle rule, in the second row
+        words.push(word_at("|", 601.0, 330.0, 6.0, 0.0, 96.0));
+        words[3] = word_at("x_", BLOBS[3].0, BLOBS[3].1, 40.0, 0.0, 96.0);
+        let t = image_tables(&img, 300, 1, &words, &mut |_, _| None);
+        assert_eq!(t[0].table.rows[0][0], "II");
+        assert_eq!(t[0].table.rows[1], vec!["ok", "x"]);
+    }
+
+    #[test]
+    fn specks_between_a_cells_words_are_dropped() {
+        assert_eq!(tidy_cell("~ Kiểm tra : hồ sơ ."), "- Kiểm tra hồ sơ");
+        assert_eq!(
+            tidy_cell("Trả hồ sơ, kết. quả giải quyết . TTHC"),
+            "Trả hồ sơ, kết. quả giải quyết TTHC"
+        );
+        assert_eq!(tidy_cell("- Nhận hồ sơ"), "- Nhận hồ sơ");
+        assert_eq!(tidy_cell("-"), "-");
+        assert_eq!(tidy_cell("||"), "II");
+        assert_eq!(tidy_cell("Bước1"), "Bước 1");
+        assert_eq!(tidy_cell("RON95 B12 1/2"), "RON95 B12 1/2");
+    }
+
     #[test]
     fn a_skewed_ruled_grid_gives_its_cells_without_rules() {
         for skew in [0.0, 0.015, -0.02] {
             let img = ruled_page(skew);
             let mut seen = Vec::new();
-            let t = image_tables(&img, 300, 1, &mut |cell| {
+            let t = image_tables(&img, 300, 1, &[], &mut |cell, _| {
                 // A cut must hold the blob and no rule: no dark run as long as a rule.
                 let long = (0..cell.height()).any(|y| {
                     (0..cell.width())
@@ -439,7 +802,7 @@ mod tests {
                         > 200
                 });
                 seen.push(long);
-                Some("x".into())
+                Some(("x".into(), 90.0))
             });
             assert_eq!(t.len(), 1, "skew {skew}");
             assert_eq!(t[0].table.rows.len(), 3);
@@ -462,9 +825,9 @@ mod tests {
             }
         }
         let mut calls = 0;
-        let t = image_tables(&img, 300, 1, &mut |_| {
+        let t = image_tables(&img, 300, 1, &[], &mut |_, _| {
             calls += 1;
-            Some(String::new())
+            Some((String::new(), 0.0))
         });
         assert!(t.is_empty());
         assert_eq!(calls, 0, "empty cells are not OCR'd");
