@@ -47,6 +47,13 @@ pub struct TwoReadingsParams {
     pub second_unseen_cost: f32,
     /// Weight of the second reading's own candidate costs.
     pub second_weight: f32,
+    /// Tesseract word confidence (0–100) at and above which the first reading's word is sure:
+    /// below it [`first_unseen_cost`](Self::first_unseen_cost) and the marks' weight shrink
+    /// in proportion, so the second reading can win the words the recogniser doubted.
+    pub sure_confidence: f32,
+    /// Marks' weight of the second reading added for a first word of no confidence (scaled
+    /// down to 0 at [`sure_confidence`](Self::sure_confidence)).
+    pub unsure_marks_weight: f32,
 }
 
 impl Default for TwoReadingsParams {
@@ -56,6 +63,8 @@ impl Default for TwoReadingsParams {
             second_marks_weight: 0.0,
             second_unseen_cost: 5.0,
             second_weight: 0.5,
+            sure_confidence: 0.0,
+            unsure_marks_weight: 0.0,
         }
     }
 }
@@ -68,6 +77,8 @@ impl TwoReadingsParams {
             "second_marks_weight" => self.second_marks_weight = v,
             "second_unseen_cost" => self.second_unseen_cost = v,
             "second_weight" => self.second_weight = v,
+            "sure_confidence" => self.sure_confidence = v,
+            "unsure_marks_weight" => self.unsure_marks_weight = v,
             _ => return false,
         }
         true
@@ -81,61 +92,63 @@ impl TwoReadingsParams {
 /// ```
 /// use sohoa::repair::SecondReading;
 /// let first = "Kế hoạch số\n\nBình dân";
-/// let words = [(0, "Kế", [10, 10, 40, 30]), (0, "hoạch", [60, 10, 90, 30]),
-///              (0, "số", [160, 10, 30, 30]), (1, "Bình", [10, 80, 60, 30])];
+/// let words = [(0, "Kế", [10, 10, 40, 30], 96.0), (0, "hoạch", [60, 10, 90, 30], 91.0),
+///              (0, "số", [160, 10, 30, 30], 95.0), (1, "Bình", [10, 80, 60, 30], 62.0)];
 /// let layer = [("Ke", [11, 12, 38, 28]), ("hoach", [58, 11, 92, 29]), ("Binh", [12, 79, 58, 30])];
 /// let second = SecondReading::align(first, words, &layer);
 /// assert_eq!(second.paired(), 3);
-/// assert_eq!(second.get(0, "hoạch", 0), Some("hoach"));
-/// assert_eq!(second.get(2, "Bình", 0), Some("Binh")); // word line 1 is text line 2
+/// assert_eq!(second.get(0, "hoạch", 0), Some(("hoach", 91.0)));
+/// assert_eq!(second.get(2, "Bình", 0), Some(("Binh", 62.0))); // word line 1 is text line 2
 /// assert_eq!(second.get(0, "số", 0), None);
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct SecondReading {
-    /// Text line → (first word, second word) in order of the first reading.
-    lines: FxHashMap<usize, Vec<(String, Option<String>)>>,
+    /// Text line → (first word, second word, first word's confidence 0–100) in order of the
+    /// first reading.
+    lines: FxHashMap<usize, Vec<(String, Option<String>, f32)>>,
 }
 
 impl SecondReading {
     /// Aligns `second` (words with boxes `[x, y, w, h]` in the first reading's pixels) with
-    /// the first reading's words, given as (word line, text, box); word line N is the N-th
-    /// non-blank line of `first_text`, as Tesseract writes them.
+    /// the first reading's words, given as (word line, text, box, confidence 0–100); word
+    /// line N is the N-th non-blank line of `first_text`, as Tesseract writes them.
     pub fn align<'a>(
         first_text: &str,
-        first: impl IntoIterator<Item = (u32, &'a str, [u32; 4])>,
+        first: impl IntoIterator<Item = (u32, &'a str, [u32; 4], f32)>,
         second: &[(&str, [u32; 4])],
     ) -> SecondReading {
         let text_lines = text_lines_of_word_lines(first_text);
-        let first: Vec<(u32, &str, [u32; 4])> = first.into_iter().collect();
+        let first: Vec<(u32, &str, [u32; 4], f32)> = first.into_iter().collect();
         let boxes: Vec<[u32; 4]> = first.iter().map(|w| w.2).collect();
         let second_boxes: Vec<[u32; 4]> = second.iter().map(|w| w.1).collect();
         let pairs = pair_by_boxes(&boxes, &second_boxes);
-        let mut lines: FxHashMap<usize, Vec<(String, Option<String>)>> = FxHashMap::default();
-        for ((line, word, _), pair) in first.iter().zip(pairs) {
+        let mut lines: FxHashMap<usize, Vec<(String, Option<String>, f32)>> = FxHashMap::default();
+        for ((line, word, _, confidence), pair) in first.iter().zip(pairs) {
             let Some(&text_line) = text_lines.get(*line as usize) else {
                 continue;
             };
             let other = pair
                 .map(|j| word_core(second[j].0).to_string())
                 .filter(|w| w.chars().any(char::is_alphabetic));
-            lines
-                .entry(text_line)
-                .or_default()
-                .push((word_core(word).to_string(), other));
+            lines.entry(text_line).or_default().push((
+                word_core(word).to_string(),
+                other,
+                *confidence,
+            ));
         }
         SecondReading { lines }
     }
 
     /// The second reading's word for the `nth` (from 0) occurrence of `word` on text line
-    /// `line` of the first reading, when one pairs with it.
-    pub fn get(&self, line: usize, word: &str, nth: usize) -> Option<&str> {
-        self.lines
+    /// `line` of the first reading, when one pairs with it, with the first word's confidence.
+    pub fn get(&self, line: usize, word: &str, nth: usize) -> Option<(&str, f32)> {
+        let (_, other, confidence) = self
+            .lines
             .get(&line)?
             .iter()
-            .filter(|(w, _)| w == word)
-            .nth(nth)?
-            .1
-            .as_deref()
+            .filter(|(w, _, _)| w == word)
+            .nth(nth)?;
+        Some((other.as_deref()?, *confidence))
     }
 
     /// How many words of the first reading have a second reading.
@@ -143,7 +156,7 @@ impl SecondReading {
         self.lines
             .values()
             .flatten()
-            .filter(|(_, o)| o.is_some())
+            .filter(|(_, o, _)| o.is_some())
             .count()
     }
 }
@@ -265,8 +278,14 @@ impl Repairer {
             let nth = seen.entry(s).or_default();
             let other = second.get(line_no, s, *nth);
             *nth += 1;
-            let Some(other) = other else {
+            let Some((other, confidence)) = other else {
                 continue;
+            };
+            // how sure the recogniser was of the first word: 1 at `sure_confidence` and up
+            let sure = if p.sure_confidence > 0.0 {
+                (confidence / p.sure_confidence).clamp(0.0, 1.0)
+            } else {
+                1.0
             };
             let first_known = self.fixed_word(s) != UNK;
             if first_known && !look_alike(s, other) {
@@ -275,7 +294,8 @@ impl Repairer {
                 continue;
             }
             let mut theirs = self.second_options(other, cache);
-            self.weigh_marks(&mut theirs, p.second_marks_weight);
+            let marks_weight = p.second_marks_weight + p.unsure_marks_weight * (1.0 - sure);
+            self.weigh_marks(&mut theirs, marks_weight.min(1.0));
             // a first word the model does not know is a slip: the second's words cost less
             let known = |o: &Opt| !o.words().is_empty() && !o.words().contains(&UNK);
             for opt in slot.options.iter_mut() {
@@ -294,7 +314,7 @@ impl Repairer {
                 // reading of the page: the first reading's token stands for it
                 let skip = !known(&t) || slot.options.iter().any(|o| o.words() == t.words());
                 if !skip {
-                    t.cost = t.cost * p.second_weight + p.first_unseen_cost;
+                    t.cost = t.cost * p.second_weight + p.first_unseen_cost * sure;
                     t.reason = "second-reading";
                     slot.options.push(t);
                 }
@@ -345,9 +365,9 @@ mod tests {
             })
             .collect();
         let words = [
-            (0, "chuyến", [0, 0, 60, 20]),
-            (0, "đối", [70, 0, 30, 20]),
-            (0, "số", [110, 0, 30, 20]),
+            (0, "chuyến", [0, 0, 60, 20], 95.0),
+            (0, "đối", [70, 0, 30, 20], 95.0),
+            (0, "số", [110, 0, 30, 20], 95.0),
         ];
         let layer = [("chuyen", [0, 0, 60, 20]), ("doi", [70, 0, 30, 20])];
         let session =
