@@ -23,8 +23,10 @@ feed between the born-digital and the scanned part):
                              capture, the page image stored as a degraded 200-dpi JPEG of it
                              (the case where the layer came from better pixels than the image)
 
-`--small` writes only the committed test fixture `born-digital+scan.pdf` (a short born-digital
-page with one poor scanned page with an `eng` layer), kept small for the repository.
+`--small` writes only the committed test fixtures, kept small for the repository:
+`born-digital+scan.pdf` (a short born-digital page with one poor scanned page with an `eng`
+layer) and `scanner-visible.pdf` (a scanner's page whose `eng` layer, read from the clean
+capture, is drawn visibly under the degraded stored image: an `over_image` layer).
 Needs tesseract (with eng), qpdf, pdfimages (poppler-utils), Pillow, numpy and reportlab.
 """
 import argparse
@@ -35,6 +37,7 @@ from pathlib import Path
 
 RENDERED = [("05", "poor", 711), ("12", "office", 712), ("17", "poor", 713)]
 SCANNER = [("03", 721), ("20", 722)]
+SMALL_LINES = 20
 DOC_LINES = 45
 
 
@@ -74,11 +77,20 @@ def degrade_stored(img, rng):
     return Image.open(io.BytesIO(buf.getvalue())).convert("L")
 
 
-def scanner_layer_pdf(text_lines, seed, out, work, shared):
+def visible_text(layer_pdf, out_pdf):
+    """`layer_pdf` with its invisible text (render mode 3) drawn visibly (mode 0)."""
+    qdf = out_pdf.with_suffix(".qdf")
+    run("qpdf", "--qdf", "--object-streams=disable", layer_pdf, qdf)
+    qdf.write_bytes(qdf.read_bytes().replace(b"3 Tr", b"0 Tr"))
+    run("fix-qdf", qdf, stdout=open(out_pdf, "wb"))
+
+
+def scanner_layer_pdf(text_lines, seed, out, work, shared, visible=False):
     """A scanner's searchable PDF of `text_lines`: each page is captured clean at 300 dpi
     (with a small skew), OCR'd there with `eng` into a text-only PDF (`textonly_pdf=1`), and
     stored as a degraded 200-dpi JPEG under that layer (`qpdf --overlay`); returns the printed
-    lines."""
+    lines. `visible`: the layer's text is drawn visibly under the image instead (`--underlay`,
+    as some scanners write it: an `over_image` layer)."""
     import random
     from PIL import Image
     rng = random.Random(seed)
@@ -103,7 +115,12 @@ def scanner_layer_pdf(text_lines, seed, out, work, shared):
     stored[0].save(images, save_all=True, append_images=stored[1:], resolution=200)
     layer = work / "layer.pdf"
     run("qpdf", "--empty", "--pages", *layers, "--", layer)
-    run("qpdf", images, "--overlay", layer, "--", out)
+    if visible:
+        shown = work / "layer-visible.pdf"
+        visible_text(layer, shown)
+        run("qpdf", images, "--underlay", shown, "--", out)
+    else:
+        run("qpdf", images, "--overlay", layer, "--", out)
     return (work / "lines.txt").read_text(encoding="utf-8")
 
 
@@ -148,6 +165,10 @@ def main():
             text = born_digital_with_scan(lines[:14], lines[-12:], out / "born-digital+scan.pdf",
                                           tmp / "small", shared, 901)
             (out / "born-digital+scan.lines.txt").write_text(text, encoding="utf-8")
+            lines = (docs / "14.txt").read_text(encoding="utf-8").splitlines()[:SMALL_LINES]
+            printed = scanner_layer_pdf(lines, 902, out / "scanner-visible.pdf",
+                                        tmp / "visible", shared, visible=True)
+            (out / "scanner-visible.lines.txt").write_text(printed, encoding="utf-8")
             return
         scans = shared / "fixtures/scans"
         for name, scan in [("kh-03.poor", "kh-03-du-hongbang-2025.poor"),

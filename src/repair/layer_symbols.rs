@@ -38,40 +38,115 @@ fn is_bracket(c: char) -> bool {
     matches!(c, '(' | ')' | '[' | ']' | '{' | '}')
 }
 
+/// The letters of Vietnamese (and the Latin ones it borrows), small.
+const VIETNAMESE_LETTERS: &str =
+    "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệfghiìíỉĩịjklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvwxyỳýỷỹỵz";
+
+/// A character `vie` can only have misread on a Vietnamese page: a letter of no Vietnamese
+/// word (`ÿ`, `ñ`) or a symbol outside ASCII but for typographic quotes and dashes (`€`);
+/// `Ð`, the look-alike of `Đ`, is left to the rule for codes.
+fn is_foreign(c: char) -> bool {
+    if matches!(c, 'Ð' | 'ð') {
+        false
+    } else if c.is_alphabetic() {
+        !c.to_lowercase().all(|l| VIETNAMESE_LETTERS.contains(l))
+    } else {
+        !c.is_ascii() && !c.is_whitespace() && !is_replaceable_punct(c)
+    }
+}
+
+/// `vie`'s `first` with each foreign character ([`is_foreign`]) replaced by the layer's at
+/// the same position, when the layer's word is plain ASCII of the same length; so is a digit
+/// of `vie` where the layer reads a letter (`ø1a` and `gia`: `gia`).
+fn foreign_from_layer(first: &str, layer: &str) -> Option<String> {
+    let plain = layer
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || is_layer_punct(c));
+    if !plain || first.chars().count() != layer.chars().count() {
+        return None;
+    }
+    let out: String = first
+        .chars()
+        .zip(layer.chars())
+        .map(|(f, l)| {
+            if is_foreign(f) || (f.is_ascii_digit() && l.is_alphabetic()) {
+                l
+            } else {
+                f
+            }
+        })
+        .collect();
+    (out != first).then_some(out)
+}
+
 /// A number or code as the layer gives it: ASCII letters, digits and punctuation with at
-/// least one digit, and `vie`'s word at the same place with no Vietnamese letter but `Đ`.
+/// least one digit; and `vie`'s word at the same place a number or code too: a digit or no
+/// small letter, and no small Vietnamese letter but `đ` (`ngay` read `n8ay` by the layer is
+/// a word).
 fn is_code_pair(first: &str, layer: &str) -> bool {
+    let first_is_code =
+        first.chars().any(|c| c.is_ascii_digit()) || !first.chars().any(char::is_lowercase);
     layer.chars().any(|c| c.is_ascii_digit())
         && layer
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || is_layer_punct(c))
+        && first_is_code
         && first
             .chars()
-            .all(|c| c.is_ascii() || matches!(c, 'Đ' | 'đ'))
+            .all(|c| c.is_ascii() || c.is_uppercase() || c == 'đ')
 }
 
-/// The layer's number or code `layer` for `vie`'s `first`: `vie`'s `Đ` kept where the layer
-/// reads `D` at the same position; a different length only where `vie` was unsure enough to
-/// add or drop symbols, and had no `Đ`.
+/// The layer's number or code `layer` for `vie`'s `first`, with `vie`'s `Đ` kept where the
+/// layer reads `D` in its place ([`keep_d`]); a different length only where `vie` was unsure
+/// enough to add or drop symbols.
 fn code_from_layer(first: &str, confidence: f32, layer: &str) -> Option<String> {
-    let out = if first.chars().count() == layer.chars().count() {
-        first
-            .chars()
-            .zip(layer.chars())
-            .map(|(f, l)| {
-                if fold(&f.to_string()) == l.to_string() {
-                    f
-                } else {
-                    l
-                }
-            })
-            .collect()
-    } else if confidence < SURE_EDIT_CONFIDENCE && first.is_ascii() {
-        layer.to_string()
-    } else {
+    if first.chars().count() != layer.chars().count() && confidence >= SURE_EDIT_CONFIDENCE {
         return None;
-    };
+    }
+    let out = keep_d(first, layer);
     (out != first).then_some(out)
+}
+
+/// `layer` with each `D` that lines up with a `Đ` of `first` (by the longest common
+/// subsequence of the two, `Đ` and its look-alike `Ð` read as `D`) written as `first` has it.
+fn keep_d(first: &str, layer: &str) -> String {
+    let as_layer = |c: char| match c {
+        'Đ' | 'Ð' => 'D',
+        'đ' => 'd',
+        c => c,
+    };
+    let f: Vec<char> = first.chars().collect();
+    let l: Vec<char> = layer.chars().collect();
+    // lcs[i][j]: longest common subsequence of f[i..] and l[j..]
+    let mut lcs = vec![vec![0u16; l.len() + 1]; f.len() + 1];
+    for i in (0..f.len()).rev() {
+        for j in (0..l.len()).rev() {
+            lcs[i][j] = if as_layer(f[i]) == l[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut out = String::with_capacity(layer.len() + 2);
+    while j < l.len() {
+        if i < f.len() && as_layer(f[i]) == l[j] {
+            out.push(if matches!(f[i], 'Đ' | 'đ') {
+                f[i]
+            } else {
+                l[j]
+            });
+            i += 1;
+            j += 1;
+        } else if i < f.len() && lcs[i + 1][j] >= lcs[i][j + 1] {
+            i += 1;
+        } else {
+            out.push(l[j]);
+            j += 1;
+        }
+    }
+    out
 }
 
 /// The punctuation a layer word can give: ASCII, what an English OCR run reads well, but for
@@ -93,6 +168,15 @@ fn split_edges(word: &str) -> Option<(&str, &str, &str)> {
     let last = word.rfind(char::is_alphanumeric)?;
     let end = last + word[last..].chars().next()?.len_utf8();
     Some((&word[..start], &word[start..end], &word[end..]))
+}
+
+/// Whether two skeletons ([`skeleton`]) are one word misread: at most a third of the longer
+/// one's characters differ, and they have the same digits.
+fn look_alike(a: &str, b: &str) -> bool {
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let (a_chars, b_chars): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    digits(a) == digits(b)
+        && crate::score::edit_distance(&a_chars, &b_chars) * 3 <= a_chars.len().max(b_chars.len())
 }
 
 /// The letters and digits of `s`, lowercase, marks and `đ` folded.
@@ -124,6 +208,11 @@ pub fn symbols_from_layer(first: &str, confidence: f32, layer: &str) -> Option<S
     if confidence >= SURE_CONFIDENCE {
         return None;
     }
+    if first.chars().any(is_foreign)
+        && let Some(out) = foreign_from_layer(first, layer)
+    {
+        return Some(out);
+    }
     if is_code_pair(first, layer) {
         return code_from_layer(first, confidence, layer);
     }
@@ -137,9 +226,14 @@ pub fn symbols_from_layer(first: &str, confidence: f32, layer: &str) -> Option<S
     if !edges_are_punct {
         return None;
     }
-    // the letters and digits must be the same (the layer's may lack marks); a layer core
-    // with anything else among its letters is a mark read as punctuation
-    if skeleton(f_core) != skeleton(l_core) {
+    // the letters and digits must be the same (the layer's may lack marks; for a mark
+    // swapped for a mark, most of them, as an English layer misreads marked letters); a
+    // layer core with anything else among its letters is a mark read as punctuation
+    let count = |s: &str| s.chars().count();
+    let swapped = count(f_lead) == count(l_lead) && count(f_trail) == count(l_trail);
+    let (f_skeleton, l_skeleton) = (skeleton(f_core), skeleton(l_core));
+    let same_word = f_skeleton == l_skeleton || (swapped && look_alike(&f_skeleton, &l_skeleton));
+    if !same_word {
         return None;
     }
     let numeric = |c: &str| !c.chars().any(char::is_alphabetic);
@@ -150,8 +244,6 @@ pub fn symbols_from_layer(first: &str, confidence: f32, layer: &str) -> Option<S
     } else {
         return None;
     };
-    let count = |s: &str| s.chars().count();
-    let swapped = count(f_lead) == count(l_lead) && count(f_trail) == count(l_trail);
     let brackets = [f_lead, f_trail, l_lead, l_trail]
         .iter()
         .any(|e| e.chars().any(is_bracket));
@@ -230,9 +322,29 @@ mod tests {
         assert_eq!(from("2.", "3."), Some("3.".to_string()));
         assert_eq!(from("H", "11"), Some("11".to_string()));
         assert_eq!(symbols_from_layer("H", 92.0, "11"), None);
-        assert_eq!(from("Đ1", "D17"), None);
+        assert_eq!(from("Đ1", "D17"), Some("Đ17".to_string()));
+        // vie's doubled look-alike `ĐÐ`: the layer's length, vie's `Đ`
+        assert_eq!(
+            from("96/CĐÐ-BXD", "96/CD-BXD"),
+            Some("96/CĐ-BXD".to_string())
+        );
+        assert_eq!(keep_d("Đ-ĐT", "D-DT"), "Đ-ĐT");
         // a Vietnamese word read as digits by the layer is no number
         assert_eq!(from("lớn", "1én"), None);
+        assert_eq!(from("ngay", "n8ay"), None);
+        // letters and symbols of no Vietnamese word are vie's misreadings
+        assert_eq!(from("cÿ", "c)"), Some("c)".to_string()));
+        assert_eq!(from("€", "c"), Some("c".to_string()));
+        assert_eq!(from("ø1a;", "gia;"), Some("gia;".to_string()));
+        assert_eq!(from("€", "cc"), None);
+        // a code vie misread with a marked capital
+        assert_eq!(
+            from("183-KÍ,/TW", "183-KL/TW"),
+            Some("183-KL/TW".to_string())
+        );
+        // a swapped mark where the layer misread a marked letter too
+        assert_eq!(from("hướng,", "hudng."), Some("hướng.".to_string()));
+        assert_eq!(from("hướng", "hudng."), None);
         // a bracket added by the layer is not taken
         assert_eq!(from("protected])./.", "protected)])./."), None);
         // a word without letters or digits is left to the first reading

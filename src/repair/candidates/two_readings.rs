@@ -54,6 +54,10 @@ pub struct TwoReadingsParams {
     /// Marks' weight of the second reading added for a first word of no confidence (scaled
     /// down to 0 at [`sure_confidence`](Self::sure_confidence)).
     pub unsure_marks_weight: f32,
+    /// How much of the first reading's own candidate costs a first word of no confidence
+    /// loses (scaled down to 0 at [`sure_confidence`](Self::sure_confidence)): a doubted
+    /// word's marks are left more to the model.
+    pub unsure_first_discount: f32,
 }
 
 impl Default for TwoReadingsParams {
@@ -65,6 +69,7 @@ impl Default for TwoReadingsParams {
             second_weight: 0.5,
             sure_confidence: 0.0,
             unsure_marks_weight: 0.0,
+            unsure_first_discount: 0.0,
         }
     }
 }
@@ -79,6 +84,7 @@ impl TwoReadingsParams {
             "second_weight" => self.second_weight = v,
             "sure_confidence" => self.sure_confidence = v,
             "unsure_marks_weight" => self.unsure_marks_weight = v,
+            "unsure_first_discount" => self.unsure_first_discount = v,
             _ => return false,
         }
         true
@@ -298,7 +304,9 @@ impl Repairer {
             self.weigh_marks(&mut theirs, marks_weight.min(1.0));
             // a first word the model does not know is a slip: the second's words cost less
             let known = |o: &Opt| !o.words().is_empty() && !o.words().contains(&UNK);
+            let first_weight = 1.0 - (p.unsure_first_discount * (1.0 - sure)).clamp(0.0, 1.0);
             for opt in slot.options.iter_mut() {
+                opt.cost *= first_weight;
                 let agreed = theirs
                     .iter()
                     .filter(|t| known(t) && t.words() == opt.words())
