@@ -18,7 +18,11 @@
 //! candidates with the same letters only [`TwoReadingsParams::second_marks_weight`] of their
 //! differences count (0 by default: an English layer votes for letters, and its mark
 //! preferences, `déi` for `đối` where the page says `đổi`, cost more than they gave on the dev
-//! scans). A second word the
+//! scans). How sure the recogniser was of the first word (its word confidence, scaled down on
+//! a page whose mean confidence is below [`TwoReadingsParams::sure_page_confidence`]) shrinks
+//! the first reading's own costs and the flat cost of a candidate only the second gives: on a
+//! degraded stored image under a scanner's layer, `vie`'s doubted words are left more to the
+//! layer and the model. A second word the
 //! model does not know adds no candidate (the first token stands for it), and a second word far
 //! in letters from a first word the model knows (`phường` read `pe`) is no evidence about it.
 
@@ -58,6 +62,12 @@ pub struct TwoReadingsParams {
     /// loses (scaled down to 0 at [`sure_confidence`](Self::sure_confidence)): a doubted
     /// word's marks are left more to the model.
     pub unsure_first_discount: f32,
+    /// Mean word confidence of the first reading's page at and above which its words are as
+    /// sure as their own confidence says; each point below takes a tenth off every word's
+    /// sureness. A page the recogniser found hard to read is a degraded stored image, and a
+    /// scanner's layer was read from its better capture (dev pages: 87–91 for such scans,
+    /// 93.2–96.6 where the layer came from the stored image itself). 0: off.
+    pub sure_page_confidence: f32,
 }
 
 impl Default for TwoReadingsParams {
@@ -69,7 +79,8 @@ impl Default for TwoReadingsParams {
             second_weight: 0.5,
             sure_confidence: 0.0,
             unsure_marks_weight: 0.0,
-            unsure_first_discount: 0.0,
+            unsure_first_discount: 1.0,
+            sure_page_confidence: 93.0,
         }
     }
 }
@@ -85,6 +96,7 @@ impl TwoReadingsParams {
             "sure_confidence" => self.sure_confidence = v,
             "unsure_marks_weight" => self.unsure_marks_weight = v,
             "unsure_first_discount" => self.unsure_first_discount = v,
+            "sure_page_confidence" => self.sure_page_confidence = v,
             _ => return false,
         }
         true
@@ -112,6 +124,8 @@ pub struct SecondReading {
     /// Text line → (first word, second word, first word's confidence 0–100) in order of the
     /// first reading.
     lines: FxHashMap<usize, Vec<(String, Option<String>, f32)>>,
+    /// Mean confidence of the first reading's words (0–100).
+    mean_confidence: f32,
 }
 
 impl SecondReading {
@@ -142,7 +156,11 @@ impl SecondReading {
                 *confidence,
             ));
         }
-        SecondReading { lines }
+        let mean_confidence = first.iter().map(|w| w.3).sum::<f32>() / (first.len().max(1) as f32);
+        SecondReading {
+            lines,
+            mean_confidence,
+        }
     }
 
     /// The second reading's word for the `nth` (from 0) occurrence of `word` on text line
@@ -288,11 +306,17 @@ impl Repairer {
                 continue;
             };
             // how sure the recogniser was of the first word: 1 at `sure_confidence` and up
-            let sure = if p.sure_confidence > 0.0 {
+            let word_sure = if p.sure_confidence > 0.0 {
                 (confidence / p.sure_confidence).clamp(0.0, 1.0)
             } else {
                 1.0
             };
+            let page_sure = if p.sure_page_confidence > 0.0 {
+                (1.0 - (p.sure_page_confidence - second.mean_confidence) / 10.0).clamp(0.0, 1.0)
+            } else {
+                1.0
+            };
+            let sure = word_sure * page_sure;
             let first_known = self.fixed_word(s) != UNK;
             if first_known && !look_alike(s, other) {
                 // a word the model knows against letters far from it: the second reading lost
@@ -404,5 +428,30 @@ mod tests {
         );
         // a word without a second reading keeps its costs
         assert_eq!(cost_of(&slots[2], "số"), Some(0.0));
+
+        // the same words on a page the recogniser found hard to read: the first reading's
+        // own costs count less
+        let hard = words.map(|(l, w, b, _)| (l, w, b, 80.0));
+        let session =
+            Session::default().with_second_reading(SecondReading::align(line, hard, &layer));
+        let mut hard_slots: Vec<Slot> = toks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.kind == Kind::Word)
+            .map(|(ti, t)| Slot {
+                tok: ti,
+                options: r.scan_options(t.text(line)),
+            })
+            .collect();
+        r.weigh_second_reading(
+            0,
+            line,
+            &toks,
+            &mut hard_slots,
+            &session,
+            &mut FxHashMap::default(),
+        );
+        let doubted = cost_of(&hard_slots[1], "đổi").expect("a candidate");
+        assert!(doubted < both, "{doubted} against {both}");
     }
 }
