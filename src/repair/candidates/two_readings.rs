@@ -19,10 +19,10 @@
 //! differences count (0 by default: an English layer votes for letters, and its mark
 //! preferences, `déi` for `đối` where the page says `đổi`, cost more than they gave on the dev
 //! scans). How sure the recogniser was of the first word (its word confidence, scaled down on
-//! a page whose mean confidence is below [`TwoReadingsParams::sure_page_confidence`]) shrinks
-//! the first reading's own costs and the flat cost of a candidate only the second gives: on a
-//! degraded stored image under a scanner's layer, `vie`'s doubted words are left more to the
-//! layer and the model. A second word the
+//! a page whose mean confidence is below [`TwoReadingsParams::sure_page_confidence`]) can
+//! shrink the first reading's own costs and the flat cost of a candidate only the second
+//! gives, so that on a degraded stored image under a scanner's layer `vie`'s doubted words are
+//! left more to the layer and the model (off by default). A second word the
 //! model does not know adds no candidate (the first token stands for it), and a second word far
 //! in letters from a first word the model knows (`phường` read `pe`) is no evidence about it.
 
@@ -66,7 +66,9 @@ pub struct TwoReadingsParams {
     /// sure as their own confidence says; each point below takes a tenth off every word's
     /// sureness. A page the recogniser found hard to read is a degraded stored image, and a
     /// scanner's layer was read from its better capture (dev pages: 87–91 for such scans,
-    /// 93.2–96.6 where the layer came from the stored image itself). 0: off.
+    /// 93.2–96.6 where the layer came from the stored image itself). 0, the default: off
+    /// (at 93 a scanner PDF's combined text passed its layer's, but a very poor same-pixel
+    /// page, mean 84, fell two syllables under `vie` alone: see the README).
     pub sure_page_confidence: f32,
 }
 
@@ -80,7 +82,7 @@ impl Default for TwoReadingsParams {
             sure_confidence: 0.0,
             unsure_marks_weight: 0.0,
             unsure_first_discount: 1.0,
-            sure_page_confidence: 93.0,
+            sure_page_confidence: 0.0,
         }
     }
 }
@@ -429,8 +431,12 @@ mod tests {
         // a word without a second reading keeps its costs
         assert_eq!(cost_of(&slots[2], "số"), Some(0.0));
 
-        // the same words on a page the recogniser found hard to read: the first reading's
-        // own costs count less
+        // the same words on a page the recogniser found hard to read, with the page's
+        // sureness counted: the first reading's own costs count less
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dictionaries");
+        let mut r = Repairer::load(&dir).expect("the committed model loads");
+        r.params = crate::repair::Params::default();
+        r.params.two_readings.sure_page_confidence = 93.0;
         let hard = words.map(|(l, w, b, _)| (l, w, b, 80.0));
         let session =
             Session::default().with_second_reading(SecondReading::align(line, hard, &layer));
