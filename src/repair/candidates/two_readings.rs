@@ -382,12 +382,14 @@ mod tests {
         assert_eq!(pair_by_boxes(&first, &[]), vec![None, None, None]);
     }
 
-    #[test]
-    fn both_readings_price_the_candidates() {
+    /// The word slots of `line` priced by `r` with `words` of the first reading and `layer`.
+    fn weighed_slots(
+        r: &Repairer,
+        line: &str,
+        words: [(u32, &str, [u32; 4], f32); 3],
+        layer: &[(&str, [u32; 4])],
+    ) -> Vec<Slot> {
         use crate::lm::token::tokenize;
-        let r = crate::repair::tests::repairer();
-        // the first reading slipped (`đối`), the layer kept the letters without marks (`doi`)
-        let line = "chuyến đối số";
         let toks = tokenize(line);
         let mut slots: Vec<Slot> = toks
             .iter()
@@ -398,14 +400,8 @@ mod tests {
                 options: r.scan_options(t.text(line)),
             })
             .collect();
-        let words = [
-            (0, "chuyến", [0, 0, 60, 20], 95.0),
-            (0, "đối", [70, 0, 30, 20], 95.0),
-            (0, "số", [110, 0, 30, 20], 95.0),
-        ];
-        let layer = [("chuyen", [0, 0, 60, 20]), ("doi", [70, 0, 30, 20])];
         let session =
-            Session::default().with_second_reading(SecondReading::align(line, words, &layer));
+            Session::default().with_second_reading(SecondReading::align(line, words, layer));
         r.weigh_second_reading(
             0,
             line,
@@ -414,6 +410,21 @@ mod tests {
             &session,
             &mut FxHashMap::default(),
         );
+        slots
+    }
+
+    #[test]
+    fn both_readings_price_the_candidates() {
+        let r = crate::repair::tests::repairer();
+        // the first reading slipped (`đối`), the layer kept the letters without marks (`doi`)
+        let line = "chuyến đối số";
+        let words = [
+            (0, "chuyến", [0, 0, 60, 20], 95.0),
+            (0, "đối", [70, 0, 30, 20], 95.0),
+            (0, "số", [110, 0, 30, 20], 95.0),
+        ];
+        let layer = [("chuyen", [0, 0, 60, 20]), ("doi", [70, 0, 30, 20])];
+        let slots = weighed_slots(r, line, words, &layer);
         let cost_of = |slot: &Slot, w: &str| {
             let id = r.model.id(w);
             slot.options
@@ -434,29 +445,11 @@ mod tests {
         // the same words on a page the recogniser found hard to read, with the page's
         // sureness counted: the first reading's own costs count less
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dictionaries");
-        let mut r = Repairer::load(&dir).expect("the committed model loads");
-        r.params = crate::repair::Params::default();
-        r.params.two_readings.sure_page_confidence = 93.0;
+        let mut hard_r = Repairer::load(&dir).expect("the committed model loads");
+        hard_r.params = crate::repair::Params::default();
+        hard_r.params.two_readings.sure_page_confidence = 93.0;
         let hard = words.map(|(l, w, b, _)| (l, w, b, 80.0));
-        let session =
-            Session::default().with_second_reading(SecondReading::align(line, hard, &layer));
-        let mut hard_slots: Vec<Slot> = toks
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.kind == Kind::Word)
-            .map(|(ti, t)| Slot {
-                tok: ti,
-                options: r.scan_options(t.text(line)),
-            })
-            .collect();
-        r.weigh_second_reading(
-            0,
-            line,
-            &toks,
-            &mut hard_slots,
-            &session,
-            &mut FxHashMap::default(),
-        );
+        let hard_slots = weighed_slots(&hard_r, line, hard, &layer);
         let doubted = cost_of(&hard_slots[1], "đổi").expect("a candidate");
         assert!(doubted < both, "{doubted} against {both}");
     }
