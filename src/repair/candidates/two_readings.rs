@@ -52,12 +52,11 @@ pub struct TwoReadingsParams {
     /// Weight of the second reading's own candidate costs.
     pub second_weight: f32,
     /// Tesseract word confidence (0–100) at and above which the first reading's word is sure:
-    /// below it [`first_unseen_cost`](Self::first_unseen_cost) and the marks' weight shrink
-    /// in proportion, so the second reading can win the words the recogniser doubted.
+    /// below it [`first_unseen_cost`](Self::first_unseen_cost) and (with
+    /// [`unsure_first_discount`](Self::unsure_first_discount)) the first reading's own costs
+    /// shrink in proportion, so the second reading can win the words the recogniser doubted.
+    /// 0, the default: off.
     pub sure_confidence: f32,
-    /// Marks' weight of the second reading added for a first word of no confidence (scaled
-    /// down to 0 at [`sure_confidence`](Self::sure_confidence)).
-    pub unsure_marks_weight: f32,
     /// How much of the first reading's own candidate costs a first word of no confidence
     /// loses (scaled down to 0 at [`sure_confidence`](Self::sure_confidence)): a doubted
     /// word's marks are left more to the model.
@@ -80,7 +79,6 @@ impl Default for TwoReadingsParams {
             second_unseen_cost: 5.0,
             second_weight: 0.5,
             sure_confidence: 0.0,
-            unsure_marks_weight: 0.0,
             unsure_first_discount: 1.0,
             sure_page_confidence: 0.0,
         }
@@ -96,7 +94,6 @@ impl TwoReadingsParams {
             "second_unseen_cost" => self.second_unseen_cost = v,
             "second_weight" => self.second_weight = v,
             "sure_confidence" => self.sure_confidence = v,
-            "unsure_marks_weight" => self.unsure_marks_weight = v,
             "unsure_first_discount" => self.unsure_first_discount = v,
             "sure_page_confidence" => self.sure_page_confidence = v,
             _ => return false,
@@ -326,8 +323,7 @@ impl Repairer {
                 continue;
             }
             let mut theirs = self.second_options(other, cache);
-            let marks_weight = p.second_marks_weight + p.unsure_marks_weight * (1.0 - sure);
-            self.weigh_marks(&mut theirs, marks_weight.min(1.0));
+            self.weigh_marks(&mut theirs, p.second_marks_weight);
             // a first word the model does not know is a slip: the second's words cost less
             let known = |o: &Opt| !o.words().is_empty() && !o.words().contains(&UNK);
             let first_weight = 1.0 - (p.unsure_first_discount * (1.0 - sure)).clamp(0.0, 1.0);
