@@ -19,9 +19,14 @@ feed between the born-digital and the scanned part):
   bc-42.office.vie-layer     the same with a `vie` layer: clean Vietnamese, read without OCR
   doc-NN.QUALITY.eng-layer   docs' texts rendered with render_scan.py (first 45 lines)
   born-digital+scan          a born-digital page (docs text) with a scanned signature page
+  doc-NN.scanner-layer       a scanner's PDF: the `eng` layer read from the clean 300-dpi
+                             capture, the page image stored as a degraded 200-dpi JPEG of it
+                             (the case where the layer came from better pixels than the image)
 
-`--small` writes only the committed test fixture `born-digital+scan.pdf` (a short born-digital
-page with one poor scanned page with an `eng` layer), kept small for the repository.
+`--small` writes only the committed test fixtures, kept small for the repository:
+`born-digital+scan.pdf` (a short born-digital page with one poor scanned page with an `eng`
+layer) and `scanner-visible.pdf` (a scanner's page whose `eng` layer, read from the clean
+capture, is drawn visibly under the degraded stored image: an `over_image` layer).
 Needs tesseract (with eng), qpdf, pdfimages (poppler-utils), Pillow, numpy and reportlab.
 """
 import argparse
@@ -31,6 +36,8 @@ import tempfile
 from pathlib import Path
 
 RENDERED = [("05", "poor", 711), ("12", "office", 712), ("17", "poor", 713)]
+SCANNER = [("03", 721), ("20", 722)]
+SMALL_LINES = 20
 DOC_LINES = 45
 
 
@@ -53,6 +60,68 @@ def layer_pdf(scan_pdf, out_pdf, work, lang="eng"):
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         pages.append(f"{base}.pdf")
     run("qpdf", "--empty", "--pages", *pages, "--", out_pdf)
+
+
+def degrade_stored(img, rng):
+    """What a scanner stores of its capture `img` (300 dpi): a small skew and grey paper kept
+    from the capture, then downsampled to 200 dpi, softened and saved as a low-quality JPEG."""
+    import io
+    import numpy as np
+    from PIL import Image, ImageFilter
+    w, h = img.size
+    img = img.resize((w * 2 // 3, h * 2 // 3), Image.BILINEAR).filter(ImageFilter.GaussianBlur(1.7))
+    a = np.asarray(img).astype(np.float32) * (225 / 255.0)
+    a += np.random.default_rng(rng.randrange(1 << 30)).normal(0, 30, a.shape)
+    buf = io.BytesIO()
+    Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).save(buf, "JPEG", quality=12)
+    return Image.open(io.BytesIO(buf.getvalue())).convert("L")
+
+
+def visible_text(layer_pdf, out_pdf):
+    """`layer_pdf` with its invisible text (render mode 3) drawn visibly (mode 0)."""
+    qdf = out_pdf.with_suffix(".qdf")
+    run("qpdf", "--qdf", "--object-streams=disable", layer_pdf, qdf)
+    qdf.write_bytes(qdf.read_bytes().replace(b"3 Tr", b"0 Tr"))
+    run("fix-qdf", qdf, stdout=open(out_pdf, "wb"))
+
+
+def scanner_layer_pdf(text_lines, seed, out, work, shared, visible=False):
+    """A scanner's searchable PDF of `text_lines`: each page is captured clean at 300 dpi
+    (with a small skew), OCR'd there with `eng` into a text-only PDF (`textonly_pdf=1`), and
+    stored as a degraded 200-dpi JPEG under that layer (`qpdf --overlay`); returns the printed
+    lines. `visible`: the layer's text is drawn visibly under the image instead (`--underlay`,
+    as some scanners write it: an `over_image` layer)."""
+    import random
+    from PIL import Image
+    rng = random.Random(seed)
+    work.mkdir(parents=True, exist_ok=True)
+    src = work / "text.txt"
+    src.write_text("\n".join(text_lines) + "\n", encoding="utf-8")
+    run(sys.executable, shared / "tools/render_scan.py", src, work, "--quality", "clean",
+        "--seed", seed, stdout=subprocess.DEVNULL)
+    layers, stored = [], []
+    for i, page in enumerate(sorted(work.glob("page-*.png"))):
+        capture = Image.open(page).convert("L")
+        capture = capture.rotate(rng.uniform(0.2, 0.8) * rng.choice([-1, 1]),
+                                 resample=Image.BICUBIC, fillcolor=255)
+        capture_png = work / f"capture-{i:03d}.png"
+        capture.save(capture_png, dpi=(300, 300))
+        base = work / f"layer-{i:03d}"
+        run("tesseract", capture_png, base, "-l", "eng", "--dpi", 300, "-c", "textonly_pdf=1",
+            "pdf", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        layers.append(f"{base}.pdf")
+        stored.append(degrade_stored(capture, rng).convert("RGB"))
+    images = work / "stored.pdf"
+    stored[0].save(images, save_all=True, append_images=stored[1:], resolution=200)
+    layer = work / "layer.pdf"
+    run("qpdf", "--empty", "--pages", *layers, "--", layer)
+    if visible:
+        shown = work / "layer-visible.pdf"
+        visible_text(layer, shown)
+        run("qpdf", images, "--underlay", shown, "--", out)
+    else:
+        run("qpdf", images, "--overlay", layer, "--", out)
+    return (work / "lines.txt").read_text(encoding="utf-8")
 
 
 def render(text_lines, quality, seed, work, shared):
@@ -96,6 +165,10 @@ def main():
             text = born_digital_with_scan(lines[:14], lines[-12:], out / "born-digital+scan.pdf",
                                           tmp / "small", shared, 901)
             (out / "born-digital+scan.lines.txt").write_text(text, encoding="utf-8")
+            lines = (docs / "14.txt").read_text(encoding="utf-8").splitlines()[:SMALL_LINES]
+            printed = scanner_layer_pdf(lines, 902, out / "scanner-visible.pdf",
+                                        tmp / "visible", shared, visible=True)
+            (out / "scanner-visible.lines.txt").write_text(printed, encoding="utf-8")
             return
         scans = shared / "fixtures/scans"
         for name, scan in [("kh-03.poor", "kh-03-du-hongbang-2025.poor"),
@@ -114,6 +187,11 @@ def main():
             scan, printed = render(lines, quality, seed, tmp / name, shared)
             layer_pdf(scan, out / f"{name}.eng-layer.pdf", tmp / name / "layer")
             (out / f"{name}.eng-layer.lines.txt").write_text(printed, encoding="utf-8")
+        for doc, seed in SCANNER:
+            lines = (docs / f"{doc}.txt").read_text(encoding="utf-8").splitlines()[:DOC_LINES]
+            name = f"doc-{doc}.scanner-layer"
+            printed = scanner_layer_pdf(lines, seed, out / f"{name}.pdf", tmp / name, shared)
+            (out / f"{name}.lines.txt").write_text(printed, encoding="utf-8")
         lines = (docs / "09.txt").read_text(encoding="utf-8").splitlines()
         text = born_digital_with_scan(lines[:40], lines[-14:], out / "born-digital+scan.pdf",
                                       tmp / "bd", shared, 714)

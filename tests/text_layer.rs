@@ -1,6 +1,8 @@
 //! `--text-layer judge|trust|ocr` end to end on a PDF whose first page is born-digital and
 //! whose second is a poor scan carrying an invisible English-OCR layer
-//! (`fixtures/layers/born-digital+scan.pdf`, made by `scripts/make_layer_pdfs.py --small`).
+//! (`fixtures/layers/born-digital+scan.pdf`), and on a scanner's page whose English layer,
+//! read from the clean capture, is drawn visibly under the degraded stored image
+//! (`fixtures/layers/scanner-visible.pdf`); both made by `scripts/make_layer_pdfs.py --small`.
 #![cfg(feature = "ocr")]
 
 use sohoa::score::syllable_accuracy;
@@ -13,9 +15,15 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// `sohoa run --text-layer MODE` on the fixture: its record.
+/// `sohoa run --text-layer MODE` on the born-digital + scan fixture: its record.
 fn run(mode: &str) -> serde_json::Value {
-    let out = std::env::temp_dir().join(format!("sohoa-layers-{}-{mode}", std::process::id()));
+    run_on("born-digital+scan.pdf", mode)
+}
+
+/// `sohoa run --text-layer MODE` on the fixture `name`: its record.
+fn run_on(name: &str, mode: &str) -> serde_json::Value {
+    let out =
+        std::env::temp_dir().join(format!("sohoa-layers-{}-{name}-{mode}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
     let status = Command::new(env!("CARGO_BIN_EXE_sohoa"))
         .args([
@@ -28,11 +36,11 @@ fn run(mode: &str) -> serde_json::Value {
             "--out",
         ])
         .arg(&out)
-        .arg(fixture("born-digital+scan.pdf"))
+        .arg(fixture(name))
         .status()
         .unwrap();
     assert!(status.success(), "sohoa run --text-layer {mode}");
-    let record = std::fs::read(out.join("born-digital+scan.pdf.json")).unwrap();
+    let record = std::fs::read(out.join(format!("{name}.json"))).unwrap();
     let _ = std::fs::remove_dir_all(&out);
     serde_json::from_slice(&record).unwrap()
 }
@@ -90,6 +98,26 @@ fn born_digital_is_trusted_and_a_poor_english_layer_is_read_again_and_combined()
     assert!(
         combined > layer_alone && combined >= ocr_alone,
         "combined {combined:.4}, layer alone {layer_alone:.4}, OCR alone {ocr_alone:.4}"
+    );
+}
+
+#[test]
+fn visible_text_under_a_scanned_image_is_an_over_image_layer_read_again_and_combined() {
+    let printed = std::fs::read_to_string(fixture("scanner-visible.lines.txt")).unwrap();
+    let judged = run_on("scanner-visible.pdf", "judge");
+    let page = &judged["pages"][0];
+    assert_eq!(page["text_layer"]["kind"], "over_image");
+    assert_eq!(page["text_layer"]["source"], "combined");
+    assert!(page["text_layer"]["quality"]["score"].as_f64().unwrap() < 0.5);
+    assert!(page.get("image").is_some(), "the image is read again");
+
+    let ocr = run_on("scanner-visible.pdf", "ocr");
+    let ocr_alone = syllable_accuracy(&printed, page_text(&ocr, 0));
+    let combined = syllable_accuracy(&printed, page_text(&judged, 0));
+    // the layer came from better pixels than the stored image: it improves on `vie` alone
+    assert!(
+        combined > ocr_alone,
+        "combined {combined:.4}, OCR alone {ocr_alone:.4}"
     );
 }
 

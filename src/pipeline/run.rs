@@ -10,7 +10,9 @@ use crate::extract::{self, LayoutLine};
 use crate::ingest::text_layer::{LayerKind, TextLayerPolicy, TextSourceKind};
 use crate::ingest::{Document, Limits, Word};
 use crate::ocr::{OcrOptions, TextSource, reading};
-use crate::repair::{Detail, Mode, RecogniserHints, Repairer, SecondReading, Session};
+use crate::repair::{
+    Detail, Mode, RecogniserHints, Repairer, SecondReading, Session, take_layer_symbols,
+};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -303,17 +305,27 @@ pub fn read_page(
                 _ => Session::default(),
             };
             // an OCR layer set aside for the image's OCR is the page's second reading
+            let mut to_repair = None;
             if mode == Mode::Scan && !layer.is_empty() {
-                let words = page.words.iter().map(|w| (w.line, w.text.as_str(), w.bbox));
+                let words = || {
+                    let words = page.words.iter();
+                    words.map(|w| (w.line, w.text.as_str(), w.bbox, w.confidence))
+                };
                 let layer: Vec<(&str, [u32; 4])> =
                     layer.iter().map(|w| (w.text.as_str(), w.bbox)).collect();
                 session =
-                    session.with_second_reading(SecondReading::align(&page.text, words, &layer));
+                    session.with_second_reading(SecondReading::align(&page.text, words(), &layer));
+                // the letters are decoded from both readings; punctuation is taken as it is
+                let (text, changed) = take_layer_symbols(&page.text, words(), &layer);
+                if changed > 0 {
+                    to_repair = Some(text);
+                }
                 if let Some(info) = page.text_layer.as_mut() {
                     info.source = TextSourceKind::Combined;
                 }
             }
-            let text = repair_text(repairer, &mut session, &page.text, mode, &mut warnings);
+            let to_repair = to_repair.as_deref().unwrap_or(&page.text);
+            let text = repair_text(repairer, &mut session, to_repair, mode, &mut warnings);
             let source = match page.source {
                 TextSource::Ocr => "ocr",
                 TextSource::TextLayer => "text_layer",

@@ -38,6 +38,7 @@ pub mod command;
 mod input;
 mod lattice;
 mod layer_quality;
+mod layer_symbols;
 mod load;
 mod mode;
 mod names;
@@ -52,6 +53,7 @@ pub use candidates::scan::RecogniserHints;
 pub use candidates::two_readings::{SecondReading, pair_by_boxes};
 pub use input::{decode_input, invalid_utf8_warning};
 pub use layer_quality::{CLEAN_LAYER_SCORE, LayerQuality};
+pub use layer_symbols::{symbols_from_layer, take_layer_symbols};
 pub use load::{default_model_dir, model_fingerprint};
 pub use mode::MODE_SCAN_LINES;
 pub use params::{

@@ -18,7 +18,11 @@
 //! candidates with the same letters only [`TwoReadingsParams::second_marks_weight`] of their
 //! differences count (0 by default: an English layer votes for letters, and its mark
 //! preferences, `déi` for `đối` where the page says `đổi`, cost more than they gave on the dev
-//! scans). A second word the
+//! scans). How sure the recogniser was of the first word (its word confidence, scaled down on
+//! a page whose mean confidence is below [`TwoReadingsParams::sure_page_confidence`]) can
+//! shrink the first reading's own costs and the flat cost of a candidate only the second
+//! gives, so that on a degraded stored image under a scanner's layer `vie`'s doubted words are
+//! left more to the layer and the model (off by default). A second word the
 //! model does not know adds no candidate (the first token stands for it), and a second word far
 //! in letters from a first word the model knows (`phường` read `pe`) is no evidence about it.
 
@@ -47,6 +51,24 @@ pub struct TwoReadingsParams {
     pub second_unseen_cost: f32,
     /// Weight of the second reading's own candidate costs.
     pub second_weight: f32,
+    /// Tesseract word confidence (0–100) at and above which the first reading's word is sure:
+    /// below it [`first_unseen_cost`](Self::first_unseen_cost) and (with
+    /// [`unsure_first_discount`](Self::unsure_first_discount)) the first reading's own costs
+    /// shrink in proportion, so the second reading can win the words the recogniser doubted.
+    /// 0, the default: off.
+    pub sure_confidence: f32,
+    /// How much of the first reading's own candidate costs a first word of no confidence
+    /// loses (scaled down to 0 at [`sure_confidence`](Self::sure_confidence)): a doubted
+    /// word's marks are left more to the model.
+    pub unsure_first_discount: f32,
+    /// Mean word confidence of the first reading's page at and above which its words are as
+    /// sure as their own confidence says; each point below takes a tenth off every word's
+    /// sureness. A page the recogniser found hard to read is a degraded stored image, and a
+    /// scanner's layer was read from its better capture (dev pages: 87–91 for such scans,
+    /// 93.2–96.6 where the layer came from the stored image itself). 0, the default: off
+    /// (at 93 a scanner PDF's combined text passed its layer's, but a very poor same-pixel
+    /// page, mean 84, fell two syllables under `vie` alone: see the README).
+    pub sure_page_confidence: f32,
 }
 
 impl Default for TwoReadingsParams {
@@ -56,6 +78,9 @@ impl Default for TwoReadingsParams {
             second_marks_weight: 0.0,
             second_unseen_cost: 5.0,
             second_weight: 0.5,
+            sure_confidence: 0.0,
+            unsure_first_discount: 1.0,
+            sure_page_confidence: 0.0,
         }
     }
 }
@@ -68,6 +93,9 @@ impl TwoReadingsParams {
             "second_marks_weight" => self.second_marks_weight = v,
             "second_unseen_cost" => self.second_unseen_cost = v,
             "second_weight" => self.second_weight = v,
+            "sure_confidence" => self.sure_confidence = v,
+            "unsure_first_discount" => self.unsure_first_discount = v,
+            "sure_page_confidence" => self.sure_page_confidence = v,
             _ => return false,
         }
         true
@@ -81,61 +109,69 @@ impl TwoReadingsParams {
 /// ```
 /// use sohoa::repair::SecondReading;
 /// let first = "Kế hoạch số\n\nBình dân";
-/// let words = [(0, "Kế", [10, 10, 40, 30]), (0, "hoạch", [60, 10, 90, 30]),
-///              (0, "số", [160, 10, 30, 30]), (1, "Bình", [10, 80, 60, 30])];
+/// let words = [(0, "Kế", [10, 10, 40, 30], 96.0), (0, "hoạch", [60, 10, 90, 30], 91.0),
+///              (0, "số", [160, 10, 30, 30], 95.0), (1, "Bình", [10, 80, 60, 30], 62.0)];
 /// let layer = [("Ke", [11, 12, 38, 28]), ("hoach", [58, 11, 92, 29]), ("Binh", [12, 79, 58, 30])];
 /// let second = SecondReading::align(first, words, &layer);
 /// assert_eq!(second.paired(), 3);
-/// assert_eq!(second.get(0, "hoạch", 0), Some("hoach"));
-/// assert_eq!(second.get(2, "Bình", 0), Some("Binh")); // word line 1 is text line 2
+/// assert_eq!(second.get(0, "hoạch", 0), Some(("hoach", 91.0)));
+/// assert_eq!(second.get(2, "Bình", 0), Some(("Binh", 62.0))); // word line 1 is text line 2
 /// assert_eq!(second.get(0, "số", 0), None);
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct SecondReading {
-    /// Text line → (first word, second word) in order of the first reading.
-    lines: FxHashMap<usize, Vec<(String, Option<String>)>>,
+    /// Text line → (first word, second word, first word's confidence 0–100) in order of the
+    /// first reading.
+    lines: FxHashMap<usize, Vec<(String, Option<String>, f32)>>,
+    /// Mean confidence of the first reading's words (0–100).
+    mean_confidence: f32,
 }
 
 impl SecondReading {
     /// Aligns `second` (words with boxes `[x, y, w, h]` in the first reading's pixels) with
-    /// the first reading's words, given as (word line, text, box); word line N is the N-th
-    /// non-blank line of `first_text`, as Tesseract writes them.
+    /// the first reading's words, given as (word line, text, box, confidence 0–100); word
+    /// line N is the N-th non-blank line of `first_text`, as Tesseract writes them.
     pub fn align<'a>(
         first_text: &str,
-        first: impl IntoIterator<Item = (u32, &'a str, [u32; 4])>,
+        first: impl IntoIterator<Item = (u32, &'a str, [u32; 4], f32)>,
         second: &[(&str, [u32; 4])],
     ) -> SecondReading {
         let text_lines = text_lines_of_word_lines(first_text);
-        let first: Vec<(u32, &str, [u32; 4])> = first.into_iter().collect();
+        let first: Vec<(u32, &str, [u32; 4], f32)> = first.into_iter().collect();
         let boxes: Vec<[u32; 4]> = first.iter().map(|w| w.2).collect();
         let second_boxes: Vec<[u32; 4]> = second.iter().map(|w| w.1).collect();
         let pairs = pair_by_boxes(&boxes, &second_boxes);
-        let mut lines: FxHashMap<usize, Vec<(String, Option<String>)>> = FxHashMap::default();
-        for ((line, word, _), pair) in first.iter().zip(pairs) {
+        let mut lines: FxHashMap<usize, Vec<(String, Option<String>, f32)>> = FxHashMap::default();
+        for ((line, word, _, confidence), pair) in first.iter().zip(pairs) {
             let Some(&text_line) = text_lines.get(*line as usize) else {
                 continue;
             };
             let other = pair
                 .map(|j| word_core(second[j].0).to_string())
                 .filter(|w| w.chars().any(char::is_alphabetic));
-            lines
-                .entry(text_line)
-                .or_default()
-                .push((word_core(word).to_string(), other));
+            lines.entry(text_line).or_default().push((
+                word_core(word).to_string(),
+                other,
+                *confidence,
+            ));
         }
-        SecondReading { lines }
+        let mean_confidence = first.iter().map(|w| w.3).sum::<f32>() / (first.len().max(1) as f32);
+        SecondReading {
+            lines,
+            mean_confidence,
+        }
     }
 
     /// The second reading's word for the `nth` (from 0) occurrence of `word` on text line
-    /// `line` of the first reading, when one pairs with it.
-    pub fn get(&self, line: usize, word: &str, nth: usize) -> Option<&str> {
-        self.lines
+    /// `line` of the first reading, when one pairs with it, with the first word's confidence.
+    pub fn get(&self, line: usize, word: &str, nth: usize) -> Option<(&str, f32)> {
+        let (_, other, confidence) = self
+            .lines
             .get(&line)?
             .iter()
-            .filter(|(w, _)| w == word)
-            .nth(nth)?
-            .1
-            .as_deref()
+            .filter(|(w, _, _)| w == word)
+            .nth(nth)?;
+        Some((other.as_deref()?, *confidence))
     }
 
     /// How many words of the first reading have a second reading.
@@ -143,7 +179,7 @@ impl SecondReading {
         self.lines
             .values()
             .flatten()
-            .filter(|(_, o)| o.is_some())
+            .filter(|(_, o, _)| o.is_some())
             .count()
     }
 }
@@ -265,9 +301,21 @@ impl Repairer {
             let nth = seen.entry(s).or_default();
             let other = second.get(line_no, s, *nth);
             *nth += 1;
-            let Some(other) = other else {
+            let Some((other, confidence)) = other else {
                 continue;
             };
+            // how sure the recogniser was of the first word: 1 at `sure_confidence` and up
+            let word_sure = if p.sure_confidence > 0.0 {
+                (confidence / p.sure_confidence).clamp(0.0, 1.0)
+            } else {
+                1.0
+            };
+            let page_sure = if p.sure_page_confidence > 0.0 {
+                (1.0 - (p.sure_page_confidence - second.mean_confidence) / 10.0).clamp(0.0, 1.0)
+            } else {
+                1.0
+            };
+            let sure = word_sure * page_sure;
             let first_known = self.fixed_word(s) != UNK;
             if first_known && !look_alike(s, other) {
                 // a word the model knows against letters far from it: the second reading lost
@@ -278,7 +326,9 @@ impl Repairer {
             self.weigh_marks(&mut theirs, p.second_marks_weight);
             // a first word the model does not know is a slip: the second's words cost less
             let known = |o: &Opt| !o.words().is_empty() && !o.words().contains(&UNK);
+            let first_weight = 1.0 - (p.unsure_first_discount * (1.0 - sure)).clamp(0.0, 1.0);
             for opt in slot.options.iter_mut() {
+                opt.cost *= first_weight;
                 let agreed = theirs
                     .iter()
                     .filter(|t| known(t) && t.words() == opt.words())
@@ -294,7 +344,7 @@ impl Repairer {
                 // reading of the page: the first reading's token stands for it
                 let skip = !known(&t) || slot.options.iter().any(|o| o.words() == t.words());
                 if !skip {
-                    t.cost = t.cost * p.second_weight + p.first_unseen_cost;
+                    t.cost = t.cost * p.second_weight + p.first_unseen_cost * sure;
                     t.reason = "second-reading";
                     slot.options.push(t);
                 }
@@ -328,12 +378,14 @@ mod tests {
         assert_eq!(pair_by_boxes(&first, &[]), vec![None, None, None]);
     }
 
-    #[test]
-    fn both_readings_price_the_candidates() {
+    /// The word slots of `line` priced by `r` with `words` of the first reading and `layer`.
+    fn weighed_slots(
+        r: &Repairer,
+        line: &str,
+        words: [(u32, &str, [u32; 4], f32); 3],
+        layer: &[(&str, [u32; 4])],
+    ) -> Vec<Slot> {
         use crate::lm::token::tokenize;
-        let r = crate::repair::tests::repairer();
-        // the first reading slipped (`đối`), the layer kept the letters without marks (`doi`)
-        let line = "chuyến đối số";
         let toks = tokenize(line);
         let mut slots: Vec<Slot> = toks
             .iter()
@@ -344,14 +396,8 @@ mod tests {
                 options: r.scan_options(t.text(line)),
             })
             .collect();
-        let words = [
-            (0, "chuyến", [0, 0, 60, 20]),
-            (0, "đối", [70, 0, 30, 20]),
-            (0, "số", [110, 0, 30, 20]),
-        ];
-        let layer = [("chuyen", [0, 0, 60, 20]), ("doi", [70, 0, 30, 20])];
         let session =
-            Session::default().with_second_reading(SecondReading::align(line, words, &layer));
+            Session::default().with_second_reading(SecondReading::align(line, words, layer));
         r.weigh_second_reading(
             0,
             line,
@@ -360,6 +406,21 @@ mod tests {
             &session,
             &mut FxHashMap::default(),
         );
+        slots
+    }
+
+    #[test]
+    fn both_readings_price_the_candidates() {
+        let r = crate::repair::tests::repairer();
+        // the first reading slipped (`đối`), the layer kept the letters without marks (`doi`)
+        let line = "chuyến đối số";
+        let words = [
+            (0, "chuyến", [0, 0, 60, 20], 95.0),
+            (0, "đối", [70, 0, 30, 20], 95.0),
+            (0, "số", [110, 0, 30, 20], 95.0),
+        ];
+        let layer = [("chuyen", [0, 0, 60, 20]), ("doi", [70, 0, 30, 20])];
+        let slots = weighed_slots(r, line, words, &layer);
         let cost_of = |slot: &Slot, w: &str| {
             let id = r.model.id(w);
             slot.options
@@ -376,5 +437,16 @@ mod tests {
         );
         // a word without a second reading keeps its costs
         assert_eq!(cost_of(&slots[2], "số"), Some(0.0));
+
+        // the same words on a page the recogniser found hard to read, with the page's
+        // sureness counted: the first reading's own costs count less
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dictionaries");
+        let mut hard_r = Repairer::load(&dir).expect("the committed model loads");
+        hard_r.params = crate::repair::Params::default();
+        hard_r.params.two_readings.sure_page_confidence = 93.0;
+        let hard = words.map(|(l, w, b, _)| (l, w, b, 80.0));
+        let hard_slots = weighed_slots(&hard_r, line, hard, &layer);
+        let doubted = cost_of(&hard_slots[1], "đổi").expect("a candidate");
+        assert!(doubted < both, "{doubted} against {both}");
     }
 }

@@ -1,0 +1,388 @@
+//! The punctuation, numbers and codes of a page's OCR layer, put on the words of the image's
+//! `vie` reading before the readings are combined.
+//!
+//! Tesseract's `vie` model gets Vietnamese letters and marks but slips on the marks around
+//! them: `1,` for `1.`, `4,6.` for `4.6.`, curly quotes for the straight ones printed; and on
+//! a poor image on digits (`2035` for `2025`) and the capitals of codes (`BG-BPC`). An
+//! English layer is poor at marks on letters but reads ASCII punctuation well, and a scanner's
+//! layer was read from a cleaner capture than the image it stored. The letter decoder leaves
+//! punctuation as read, so this step takes it from the layer where both readings hold the same
+//! word (paired by their boxes) and agree on its letters and digits: the word's leading and
+//! trailing punctuation, and the separators inside a number. A mark inside a word's letters
+//! (`tru'c`, an English reading of `trực`) is never taken, nor anything where the readings
+//! disagree on the letters or digits. A number or code (the layer's word has a digit, and
+//! `vie`'s has no Vietnamese letter but `Đ`) is taken from the layer as a whole, `vie`'s `Đ`
+//! kept where the layer reads `D`.
+//!
+//! A layer read from the same pixels as `vie` (an earlier run without Vietnamese data) also
+//! reads specks and accents as punctuation (`tai.` for `tại`), so the recogniser's own word
+//! confidence decides: a mark for a mark (`,` for `.`) is taken where `vie` was less than
+//! [`SURE_CONFIDENCE`] sure of the word, punctuation added or dropped only where it was less
+//! than [`SURE_EDIT_CONFIDENCE`] sure.
+
+/// Tesseract word confidence (0–100) from which `vie`'s punctuation is kept against the
+/// layer's other marks at the same places.
+pub const SURE_CONFIDENCE: f32 = 95.0;
+
+/// Tesseract word confidence from which `vie`'s punctuation is kept against a layer that
+/// adds or drops marks around the word (the layer's specks and lost marks are more common
+/// than its swapped ones).
+pub const SURE_EDIT_CONFIDENCE: f32 = 90.0;
+
+use super::candidates::two_readings::pair_by_boxes;
+use crate::viet::fold;
+
+/// Brackets: a layer that adds or drops one is not taken (they come in pairs, and a lone one
+/// is more often a speck or a stroke than the page's).
+fn is_bracket(c: char) -> bool {
+    matches!(c, '(' | ')' | '[' | ']' | '{' | '}')
+}
+
+/// The letters of Vietnamese (and the Latin ones it borrows), small.
+const VIETNAMESE_LETTERS: &str =
+    "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệfghiìíỉĩịjklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvwxyỳýỷỹỵz";
+
+/// A character `vie` can only have misread on a Vietnamese page: a letter of no Vietnamese
+/// word (`ÿ`, `ñ`) or a symbol outside ASCII but for typographic quotes and dashes (`€`);
+/// `Ð`, the look-alike of `Đ`, is left to the rule for codes.
+fn is_foreign(c: char) -> bool {
+    if matches!(c, 'Ð' | 'ð') {
+        false
+    } else if c.is_alphabetic() {
+        !c.to_lowercase().all(|l| VIETNAMESE_LETTERS.contains(l))
+    } else {
+        !c.is_ascii() && !c.is_whitespace() && !is_replaceable_punct(c)
+    }
+}
+
+/// `vie`'s `first` with each foreign character ([`is_foreign`]) replaced by the layer's at
+/// the same position, when the layer's word is plain ASCII of the same length; so is a digit
+/// of `vie` where the layer reads a letter (`ø1a` and `gia`: `gia`).
+fn foreign_from_layer(first: &str, layer: &str) -> Option<String> {
+    let plain = layer
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || is_layer_punct(c));
+    if !plain || first.chars().count() != layer.chars().count() {
+        return None;
+    }
+    let out: String = first
+        .chars()
+        .zip(layer.chars())
+        .map(|(f, l)| {
+            if is_foreign(f) || (f.is_ascii_digit() && l.is_alphabetic()) {
+                l
+            } else {
+                f
+            }
+        })
+        .collect();
+    (out != first).then_some(out)
+}
+
+/// A number or code as the layer gives it: ASCII letters, digits and punctuation with at
+/// least one digit; and `vie`'s word at the same place a number or code too: a digit or no
+/// small letter, and no small Vietnamese letter but `đ` (`ngay` read `n8ay` by the layer is
+/// a word).
+fn is_code_pair(first: &str, layer: &str) -> bool {
+    let first_is_code =
+        first.chars().any(|c| c.is_ascii_digit()) || !first.chars().any(char::is_lowercase);
+    layer.chars().any(|c| c.is_ascii_digit())
+        && layer
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || is_layer_punct(c))
+        && first_is_code
+        && first
+            .chars()
+            .all(|c| c.is_ascii() || c.is_uppercase() || c == 'đ')
+}
+
+/// The layer's number or code `layer` for `vie`'s `first`, with `vie`'s `Đ` kept where the
+/// layer reads `D` in its place ([`keep_d`]); a different length only where `vie` was unsure
+/// enough to add or drop symbols.
+fn code_from_layer(first: &str, confidence: f32, layer: &str) -> Option<String> {
+    if first.chars().count() != layer.chars().count() && confidence >= SURE_EDIT_CONFIDENCE {
+        return None;
+    }
+    let out = keep_d(first, layer);
+    (out != first).then_some(out)
+}
+
+/// `layer` with each `D` that lines up with a `Đ` of `first` (by the longest common
+/// subsequence of the two, `Đ` and its look-alike `Ð` read as `D`) written as `first` has it.
+fn keep_d(first: &str, layer: &str) -> String {
+    let as_layer = |c: char| match c {
+        'Đ' | 'Ð' => 'D',
+        'đ' => 'd',
+        c => c,
+    };
+    let f: Vec<char> = first.chars().collect();
+    let l: Vec<char> = layer.chars().collect();
+    // lcs[i][j]: longest common subsequence of f[i..] and l[j..]
+    let mut lcs = vec![vec![0u16; l.len() + 1]; f.len() + 1];
+    for i in (0..f.len()).rev() {
+        for j in (0..l.len()).rev() {
+            lcs[i][j] = if as_layer(f[i]) == l[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut out = String::with_capacity(layer.len() + 2);
+    while j < l.len() {
+        if i < f.len() && as_layer(f[i]) == l[j] {
+            out.push(if matches!(f[i], 'Đ' | 'đ') {
+                f[i]
+            } else {
+                l[j]
+            });
+            i += 1;
+            j += 1;
+        } else if i < f.len() && lcs[i + 1][j] >= lcs[i][j + 1] {
+            i += 1;
+        } else {
+            out.push(l[j]);
+            j += 1;
+        }
+    }
+    out
+}
+
+/// The punctuation a layer word can give: ASCII, what an English OCR run reads well, but for
+/// the rules and strokes it reads from underlines, table edges and specks.
+fn is_layer_punct(c: char) -> bool {
+    c.is_ascii_punctuation() && !matches!(c, '_' | '|' | '~' | '^' | '`')
+}
+
+/// Punctuation of the first reading that the layer may replace: ASCII, and the typographic
+/// quotes and dashes Tesseract writes for them.
+fn is_replaceable_punct(c: char) -> bool {
+    c.is_ascii_punctuation() || matches!(c, '“' | '”' | '‘' | '’' | '–' | '—' | '…')
+}
+
+/// `word` split into its leading punctuation, its core (first to last letter or digit) and its
+/// trailing punctuation; None when the word has no letter or digit.
+fn split_edges(word: &str) -> Option<(&str, &str, &str)> {
+    let start = word.find(char::is_alphanumeric)?;
+    let last = word.rfind(char::is_alphanumeric)?;
+    let end = last + word[last..].chars().next()?.len_utf8();
+    Some((&word[..start], &word[start..end], &word[end..]))
+}
+
+/// Whether two skeletons ([`skeleton`]) are one word misread: at most a third of the longer
+/// one's characters differ, and they have the same digits.
+fn look_alike(a: &str, b: &str) -> bool {
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let (a_chars, b_chars): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    digits(a) == digits(b)
+        && crate::score::edit_distance(&a_chars, &b_chars) * 3 <= a_chars.len().max(b_chars.len())
+}
+
+/// The letters and digits of `s`, lowercase, marks and `đ` folded.
+fn skeleton(s: &str) -> String {
+    fold(&s.to_lowercase())
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// The first reading's word `first`, read with Tesseract confidence `confidence` (0–100),
+/// with the punctuation of the layer's word `layer` at the same place, when they agree on
+/// letters and digits and the recogniser was not sure (see the [module](self) documentation);
+/// None when nothing is to change.
+///
+/// ```
+/// use sohoa::repair::symbols_from_layer;
+/// assert_eq!(symbols_from_layer("biệt,", 80.0, "biet."), Some("biệt.".to_string()));
+/// assert_eq!(symbols_from_layer("“mẹ", 80.0, "\"me"), Some("\"mẹ".to_string()));
+/// assert_eq!(symbols_from_layer("4,6.", 80.0, "4.6."), Some("4.6.".to_string()));
+/// assert_eq!(symbols_from_layer("biệt,", 97.0, "biet."), None); // vie was sure
+/// assert_eq!(symbols_from_layer("tại", 92.0, "tai."), None); // added: not unsure enough
+/// assert_eq!(symbols_from_layer("trực;", 60.0, "tru'c;"), None); // a mark, not punctuation
+/// assert_eq!(symbols_from_layer("bộ,", 60.0, "b6."), None); // the letters disagree
+/// assert_eq!(symbols_from_layer("2035", 80.0, "2025"), Some("2025".to_string()));
+/// assert_eq!(symbols_from_layer("114/BG-ĐT", 80.0, "114/BC-DT"), Some("114/BC-ĐT".to_string()));
+/// ```
+pub fn symbols_from_layer(first: &str, confidence: f32, layer: &str) -> Option<String> {
+    if confidence >= SURE_CONFIDENCE {
+        return None;
+    }
+    if first.chars().any(is_foreign)
+        && let Some(out) = foreign_from_layer(first, layer)
+    {
+        return Some(out);
+    }
+    if is_code_pair(first, layer) {
+        return code_from_layer(first, confidence, layer);
+    }
+    let (f_lead, f_core, f_trail) = split_edges(first)?;
+    let (l_lead, l_core, l_trail) = split_edges(layer)?;
+    let edges_ok = |s: &str, ok: fn(char) -> bool| s.chars().all(ok);
+    let edges_are_punct = edges_ok(l_lead, is_layer_punct)
+        && edges_ok(l_trail, is_layer_punct)
+        && edges_ok(f_lead, is_replaceable_punct)
+        && edges_ok(f_trail, is_replaceable_punct);
+    if !edges_are_punct {
+        return None;
+    }
+    // the letters and digits must be the same (the layer's may lack marks; for a mark
+    // swapped for a mark, most of them, as an English layer misreads marked letters); a
+    // layer core with anything else among its letters is a mark read as punctuation
+    let count = |s: &str| s.chars().count();
+    let swapped = count(f_lead) == count(l_lead) && count(f_trail) == count(l_trail);
+    let (f_skeleton, l_skeleton) = (skeleton(f_core), skeleton(l_core));
+    let same_word = f_skeleton == l_skeleton || (swapped && look_alike(&f_skeleton, &l_skeleton));
+    if !same_word {
+        return None;
+    }
+    let numeric = |c: &str| !c.chars().any(char::is_alphabetic);
+    let core = if numeric(f_core) && numeric(l_core) && l_core.is_ascii() {
+        l_core
+    } else if l_core.chars().all(char::is_alphanumeric) {
+        f_core
+    } else {
+        return None;
+    };
+    let brackets = [f_lead, f_trail, l_lead, l_trail]
+        .iter()
+        .any(|e| e.chars().any(is_bracket));
+    if !swapped && (confidence >= SURE_EDIT_CONFIDENCE || brackets) {
+        return None;
+    }
+    let out = format!("{l_lead}{core}{l_trail}");
+    (out != first).then_some(out)
+}
+
+/// `text` (the first reading, one line of words per non-blank line, as Tesseract writes them)
+/// with each word given the layer's punctuation where [`symbols_from_layer`] allows it.
+/// `words` are the first reading's (word line, text, box, confidence); `layer` the layer's
+/// (text, box) in
+/// the same pixels. Words are matched by box ([`pair_by_boxes`]); a line whose words do not
+/// match its words in `words` is left as it is. Returns the new text and how many words
+/// changed.
+pub fn take_layer_symbols<'a>(
+    text: &str,
+    words: impl IntoIterator<Item = (u32, &'a str, [u32; 4], f32)>,
+    layer: &[(&str, [u32; 4])],
+) -> (String, usize) {
+    let words: Vec<(u32, &str, [u32; 4], f32)> = words.into_iter().collect();
+    let boxes: Vec<[u32; 4]> = words.iter().map(|w| w.2).collect();
+    let layer_boxes: Vec<[u32; 4]> = layer.iter().map(|w| w.1).collect();
+    let pairs = pair_by_boxes(&boxes, &layer_boxes);
+    let mut by_line: Vec<Vec<(&str, Option<String>)>> = Vec::new();
+    for ((line, word, _, confidence), pair) in words.iter().zip(pairs) {
+        let line = *line as usize;
+        if by_line.len() <= line {
+            by_line.resize_with(line + 1, Vec::new);
+        }
+        let new = pair.and_then(|j| symbols_from_layer(word, *confidence, layer[j].0));
+        by_line[line].push((word, new));
+    }
+    let mut changed = 0;
+    let mut word_line = 0;
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|line| {
+            if line.trim().is_empty() {
+                return line.to_string();
+            }
+            let ours = by_line.get(word_line);
+            word_line += 1;
+            let Some(ours) = ours else {
+                return line.to_string();
+            };
+            let read: Vec<&str> = line.split_whitespace().collect();
+            if read.len() != ours.len() || read.iter().zip(ours).any(|(r, (w, _))| r != w) {
+                return line.to_string();
+            }
+            changed += ours.iter().filter(|(_, n)| n.is_some()).count();
+            ours.iter()
+                .map(|(w, n)| n.as_deref().unwrap_or(w))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    (lines.join("\n"), changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_layer_gives_punctuation_only_where_the_letters_agree() {
+        let from = |first, layer| symbols_from_layer(first, 70.0, layer);
+        assert_eq!(from("yên”,", "yén\","), Some("yên\",".to_string()));
+        assert_eq!(from("“Trung", "Trung"), Some("Trung".to_string()));
+        assert_eq!(from("1,", "1."), Some("1.".to_string()));
+        // the same punctuation: nothing to change
+        assert_eq!(from("số", "so"), None);
+        // a number's digits come from the layer, its length only where vie was unsure
+        assert_eq!(from("2.", "3."), Some("3.".to_string()));
+        assert_eq!(from("H", "11"), Some("11".to_string()));
+        assert_eq!(symbols_from_layer("H", 92.0, "11"), None);
+        assert_eq!(from("Đ1", "D17"), Some("Đ17".to_string()));
+        // vie's doubled look-alike `ĐÐ`: the layer's length, vie's `Đ`
+        assert_eq!(
+            from("96/CĐÐ-BXD", "96/CD-BXD"),
+            Some("96/CĐ-BXD".to_string())
+        );
+        assert_eq!(keep_d("Đ-ĐT", "D-DT"), "Đ-ĐT");
+        // a Vietnamese word read as digits by the layer is no number
+        assert_eq!(from("lớn", "1én"), None);
+        assert_eq!(from("ngay", "n8ay"), None);
+        // letters and symbols of no Vietnamese word are vie's misreadings
+        assert_eq!(from("cÿ", "c)"), Some("c)".to_string()));
+        assert_eq!(from("€", "c"), Some("c".to_string()));
+        assert_eq!(from("ø1a;", "gia;"), Some("gia;".to_string()));
+        assert_eq!(from("€", "cc"), None);
+        // a code vie misread with a marked capital
+        assert_eq!(
+            from("183-KÍ,/TW", "183-KL/TW"),
+            Some("183-KL/TW".to_string())
+        );
+        // a swapped mark where the layer misread a marked letter too
+        assert_eq!(from("hướng,", "hudng."), Some("hướng.".to_string()));
+        assert_eq!(from("hướng", "hudng."), None);
+        // a bracket added by the layer is not taken
+        assert_eq!(from("protected])./.", "protected)])./."), None);
+        // a word without letters or digits is left to the first reading
+        assert_eq!(from("-", "—"), None);
+        // rules and specks are not punctuation
+        assert_eq!(from("chính", "_chinh"), None);
+        // a swapped mark needs less doubt than an added one
+        assert_eq!(symbols_from_layer("1,", 93.0, "1."), Some("1.".to_string()));
+        assert_eq!(symbols_from_layer("HIỆN", 93.0, "HIEN."), None);
+        assert_eq!(
+            symbols_from_layer("HIỆN.", 87.0, "HIEN"),
+            Some("HIỆN".to_string())
+        );
+    }
+
+    #[test]
+    fn lines_are_rewritten_word_by_word() {
+        let text = "Ngày 24/11/2025, tại\n\nbiệt, khó 1,";
+        let words = [
+            (0, "Ngày", [0, 0, 40, 20], 96.0),
+            (0, "24/11/2025,", [50, 0, 100, 20], 90.0),
+            (0, "tại", [160, 0, 30, 20], 96.0),
+            (1, "biệt,", [0, 50, 40, 20], 85.0),
+            (1, "khó", [50, 50, 30, 20], 80.0),
+            (1, "1,", [90, 50, 10, 20], 60.0),
+        ];
+        let layer = [
+            ("Ngay", [1, 1, 39, 19]),
+            ("24/11/2025,", [50, 0, 100, 20]),
+            ("biet.", [0, 51, 41, 20]),
+            ("khé", [50, 50, 30, 20]),
+            ("1.", [90, 50, 11, 20]),
+        ];
+        let (out, changed) = take_layer_symbols(text, words, &layer);
+        assert_eq!(out, "Ngày 24/11/2025, tại\n\nbiệt. khó 1.");
+        assert_eq!(changed, 2);
+        // a line that is not its words is left alone
+        let (out, changed) = take_layer_symbols("other words\n", words, &layer);
+        assert_eq!((out.as_str(), changed), ("other words\n", 0));
+    }
+}
