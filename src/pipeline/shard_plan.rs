@@ -169,11 +169,20 @@ impl ShardPlan {
             file.sync_all()?;
             // A hard link fails when the name exists, on local and network file systems
             // alike, so two shards planning at once cannot both win.
-            std::fs::hard_link(&temp, &path)
+            match std::fs::hard_link(&temp, &path) {
+                Err(err) if err.kind() != std::io::ErrorKind::AlreadyExists && !path.exists() => {
+                    // A share without hard links (some SMB volumes): rename, which replaces.
+                    // Shards that saw the same listing made the same plan, so whichever
+                    // lands last agrees with the others; the read below takes the one left.
+                    std::fs::rename(&temp, &path)
+                }
+                linked => linked,
+            }
         })();
         let _ = std::fs::remove_file(&temp);
         match written {
-            Ok(()) => Ok(plan),
+            Ok(()) => Self::read(&path, count)?
+                .ok_or_else(|| io(std::io::Error::other("vanished after it was written"))),
             Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
                 Self::read(&path, count)?
                     .ok_or_else(|| io(std::io::Error::other("vanished while it was being read")))
