@@ -162,6 +162,7 @@ impl ShardPlan {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_nanos())
         ));
+        // Ok(true): this plan is the one in place; Ok(false): another shard's may be.
         let written = (|| {
             let mut file = std::fs::File::create(&temp)?;
             serde_json::to_writer(&mut file, &plan)?;
@@ -170,23 +171,20 @@ impl ShardPlan {
             // A hard link fails when the name exists, on local and network file systems
             // alike, so two shards planning at once cannot both win.
             match std::fs::hard_link(&temp, &path) {
-                Err(err) if err.kind() != std::io::ErrorKind::AlreadyExists && !path.exists() => {
-                    // A share without hard links (some SMB volumes): rename, which replaces.
-                    // Shards that saw the same listing made the same plan, so whichever
-                    // lands last agrees with the others; the read below takes the one left.
-                    std::fs::rename(&temp, &path)
-                }
-                linked => linked,
+                Ok(()) => Ok(true),
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+                Err(err) if path.exists() => Err(err),
+                // A share without hard links (some SMB volumes): rename, which replaces.
+                // Shards that saw the same listing made the same plan, so whichever lands
+                // last agrees with the others; the one left is read back below.
+                Err(_) => std::fs::rename(&temp, &path).map(|()| false),
             }
         })();
         let _ = std::fs::remove_file(&temp);
         match written {
-            Ok(()) => Self::read(&path, count)?
-                .ok_or_else(|| io(std::io::Error::other("vanished after it was written"))),
-            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
-                Self::read(&path, count)?
-                    .ok_or_else(|| io(std::io::Error::other("vanished while it was being read")))
-            }
+            Ok(true) => Ok(plan),
+            Ok(false) => Self::read(&path, count)?
+                .ok_or_else(|| io(std::io::Error::other("vanished while it was being read"))),
             Err(err) => Err(io(err)),
         }
     }

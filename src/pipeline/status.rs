@@ -169,8 +169,8 @@ fn plans(dir: &Path) -> Vec<ShardPlan> {
 /// Gives each shard its planned documents, and adds the shards of a plan that have not begun
 /// (no manifest yet: queued on the cluster), so the whole run's pending count is known from
 /// the moment the first shard starts.
-fn add_planned_shards(dir: &Path, statuses: &mut Vec<ShardStatus>) {
-    for plan in plans(dir) {
+fn add_planned_shards(plans: &[ShardPlan], statuses: &mut Vec<ShardStatus>) {
+    for plan in plans {
         for (index, load) in plan.shards.iter().enumerate() {
             let name = label(Some(Shard {
                 index: index as u32,
@@ -209,7 +209,8 @@ fn add_planned_shards(dir: &Path, statuses: &mut Vec<ShardStatus>) {
 /// Reads the state of every shard of the `sohoa run` output folder `dir`.
 pub fn read(dir: &Path) -> Result<RunStatus, StatusError> {
     let shards = manifests(dir)?;
-    if shards.is_empty() && plans(dir).is_empty() {
+    let plans = plans(dir);
+    if shards.is_empty() && plans.is_empty() {
         return Err(StatusError::NotARun(dir.to_path_buf()));
     }
     let mut latest: HashMap<String, (Entry, String)> = HashMap::new();
@@ -272,7 +273,7 @@ pub fn read(dir: &Path) -> Result<RunStatus, StatusError> {
             started: true,
         });
     }
-    add_planned_shards(dir, &mut statuses);
+    add_planned_shards(&plans, &mut statuses);
     let mut failures: Vec<FailedDocument> = latest
         .values()
         .filter(|(e, _)| e.status == EntryStatus::Failed)
