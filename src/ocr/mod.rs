@@ -17,6 +17,7 @@ pub mod command;
 mod engine;
 pub mod layout;
 pub mod reading;
+pub mod split_lines;
 
 use crate::ingest::{Alternative, ImageOrigin, PageContent, SourcePage, Word};
 pub use engine::Segmentation;
@@ -279,6 +280,10 @@ pub fn recognize(image: &image::GrayImage, dpi: u32, options: &OcrOptions) -> Re
     let mut words = parse_tsv(&tsv);
     attach_alternatives(&mut words, &choices);
     let mut text = tidy_text(&text);
+    if let Some((joined, joined_text)) = split_lines::join_split_lines(&words, &text) {
+        words = joined;
+        text = joined_text;
+    }
     if let Some((ordered, ordered_text)) = layout::columns(&words, width) {
         words = ordered;
         text = ordered_text;
