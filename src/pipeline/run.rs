@@ -313,10 +313,13 @@ pub fn read_page(
                 };
                 let layer: Vec<(&str, [u32; 4])> =
                     layer.iter().map(|w| (w.text.as_str(), w.bbox)).collect();
-                session =
-                    session.with_second_reading(SecondReading::align(&page.text, words(), &layer));
+                let second = SecondReading::align(&page.text, words(), &layer);
+                // on a page the recogniser found hard, its words are only as sure as the page
+                let sureness = repairer.map_or(1.0, |r| r.page_sureness(&second));
+                session = session.with_second_reading(second);
                 // the letters are decoded from both readings; punctuation is taken as it is
-                let (text, changed) = take_layer_symbols(&page.text, words(), &layer);
+                let scaled = words().map(|(line, text, bbox, c)| (line, text, bbox, c * sureness));
+                let (text, changed) = take_layer_symbols(&page.text, scaled, &layer);
                 if changed > 0 {
                     to_repair = Some(text);
                 }

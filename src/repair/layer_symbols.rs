@@ -30,7 +30,7 @@ pub const SURE_CONFIDENCE: f32 = 95.0;
 pub const SURE_EDIT_CONFIDENCE: f32 = 90.0;
 
 use super::candidates::two_readings::pair_by_boxes;
-use crate::viet::fold;
+use crate::viet::{fold, is_syllable};
 
 /// Brackets: a layer that adds or drops one is not taken (they come in pairs, and a lone one
 /// is more often a speck or a stroke than the page's).
@@ -254,6 +254,94 @@ pub fn symbols_from_layer(first: &str, confidence: f32, layer: &str) -> Option<S
     (out != first).then_some(out)
 }
 
+/// Widest space between two pieces of one word split by `vie`, in the pieces' height: a
+/// space between words is a third of it or more.
+const SPLIT_GAP_HEIGHTS: f32 = 0.25;
+
+/// Runs of two or more consecutive first-reading words of one line, none paired, whose box
+/// centres all lie in one layer word's box, each piece a narrow space from the next: a word
+/// `vie` split (`v iệc`, `38: 2019/QH14`) that the layer read whole. Given as the range of
+/// the words and the layer word's index.
+fn split_pieces(
+    words: &[(u32, &str, [u32; 4], f32)],
+    pairs: &[Option<usize>],
+    layer_boxes: &[[u32; 4]],
+) -> Vec<(std::ops::Range<usize>, usize)> {
+    let holder = |i: usize| {
+        let [x, y, w, h] = words[i].2;
+        let (cx, cy) = (x + w / 2, y + h / 2);
+        let inside =
+            |b: &[u32; 4]| b[0] <= cx && cx < b[0] + b[2] && b[1] <= cy && cy < b[1] + b[3];
+        let mut holders = (0..layer_boxes.len()).filter(|&j| inside(&layer_boxes[j]));
+        match (holders.next(), holders.next()) {
+            (Some(j), None) if pairs[i].is_none() => Some(j),
+            _ => None,
+        }
+    };
+    let narrow = |a: [u32; 4], b: [u32; 4]| {
+        let gap = b[0].saturating_sub(a[0] + a[2]) as f32;
+        gap <= SPLIT_GAP_HEIGHTS * a[3].max(b[3]) as f32
+    };
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let Some(j) = holder(i) else {
+            i += 1;
+            continue;
+        };
+        let mut end = i + 1;
+        while end < words.len()
+            && words[end].0 == words[i].0
+            && holder(end) == Some(j)
+            && narrow(words[end - 1].2, words[end].2)
+        {
+            end += 1;
+        }
+        if end - i >= 2 {
+            runs.push((i..end, j));
+        }
+        i = end;
+    }
+    runs
+}
+
+/// The word `vie` split into `pieces` (least confidence `confidence`), joined as the layer's
+/// one word `layer` shows it: a number or code as the layer reads it (`vie`'s `Đ` kept), a
+/// word whose letters the layer confirms as `vie`'s pieces run together, with the layer's
+/// punctuation where [`symbols_from_layer`] allows it. None where `vie` was sure of a piece
+/// or the layer's word is another.
+///
+/// ```
+/// use sohoa::repair::join_split_word;
+/// assert_eq!(join_split_word(&["v", "iệc"], 70.0, "viec"), Some("việc".to_string()));
+/// assert_eq!(join_split_word(&["38:", "2019/QH14"], 60.0, "38/2019/QH14"), Some("38/2019/QH14".to_string()));
+/// assert_eq!(join_split_word(&["v", "iệc"], 70.0, "vice"), None); // other letters
+/// assert_eq!(join_split_word(&["v", "iệc"], 93.0, "viec"), None); // vie was sure
+/// assert_eq!(join_split_word(&["cơ", "quan,"], 70.0, "coquan,"), None); // two syllables
+/// assert_eq!(join_split_word(&["số", "02/2025"], 70.0, "s6:02/2025"), None); // a word and a code
+/// ```
+pub fn join_split_word(pieces: &[&str], confidence: f32, layer: &str) -> Option<String> {
+    if confidence >= SURE_EDIT_CONFIDENCE || pieces.len() < 2 {
+        return None;
+    }
+    let joined: String = pieces.concat();
+    // a code's pieces are each code-like: a word beside a code (`số` `02/2025`) stays a word
+    let code_like =
+        |p: &str| p.chars().any(|c| c.is_ascii_digit()) || !p.chars().any(char::is_lowercase);
+    if pieces.iter().all(|p| code_like(p)) && is_code_pair(&joined, layer) {
+        return Some(keep_d(&joined, layer));
+    }
+    // one syllable, which the pieces were not all (`cơ` `quan` read by the layer as `coquan`)
+    let syllable = |w: &str| split_edges(w).is_some_and(|(_, core, _)| is_syllable(core));
+    if skeleton(&joined) != skeleton(layer)
+        || !syllable(&joined)
+        || pieces.iter().all(|p| syllable(p))
+    {
+        return None;
+    }
+    Some(symbols_from_layer(&joined, confidence, layer).unwrap_or(joined))
+}
+
 /// `text` (the first reading, one line of words per non-blank line, as Tesseract writes them)
 /// with each word given the layer's punctuation where [`symbols_from_layer`] allows it.
 /// `words` are the first reading's (word line, text, box, confidence); `layer` the layer's
@@ -271,13 +359,39 @@ pub fn take_layer_symbols<'a>(
     let layer_boxes: Vec<[u32; 4]> = layer.iter().map(|w| w.1).collect();
     let pairs = pair_by_boxes(&boxes, &layer_boxes);
     let mut by_line: Vec<Vec<(&str, Option<String>)>> = Vec::new();
-    for ((line, word, _, confidence), pair) in words.iter().zip(pairs) {
+    for ((line, word, _, confidence), pair) in words.iter().zip(&pairs) {
         let line = *line as usize;
         if by_line.len() <= line {
             by_line.resize_with(line + 1, Vec::new);
         }
         let new = pair.and_then(|j| symbols_from_layer(word, *confidence, layer[j].0));
         by_line[line].push((word, new));
+    }
+    // words `vie` split that the layer read whole: the first piece becomes the word, the
+    // others are dropped (an empty replacement)
+    let mut position_in_line = Vec::with_capacity(words.len());
+    let mut counts: Vec<usize> = vec![0; by_line.len()];
+    for (line, ..) in &words {
+        position_in_line.push(counts[*line as usize]);
+        counts[*line as usize] += 1;
+    }
+    for (range, j) in split_pieces(&words, &pairs, &layer_boxes) {
+        let pieces: Vec<&str> = words[range.clone()].iter().map(|w| w.1).collect();
+        let confidence = words[range.clone()]
+            .iter()
+            .map(|w| w.3)
+            .fold(f32::INFINITY, f32::min);
+        let Some(joined) = join_split_word(&pieces, confidence, layer[j].0) else {
+            continue;
+        };
+        let line = &mut by_line[words[range.start].0 as usize];
+        for (k, i) in range.enumerate() {
+            line[position_in_line[i]].1 = Some(if k == 0 {
+                joined.clone()
+            } else {
+                String::new()
+            });
+        }
     }
     let mut changed = 0;
     let mut word_line = 0;
@@ -299,6 +413,7 @@ pub fn take_layer_symbols<'a>(
             changed += ours.iter().filter(|(_, n)| n.is_some()).count();
             ours.iter()
                 .map(|(w, n)| n.as_deref().unwrap_or(w))
+                .filter(|w| !w.is_empty())
                 .collect::<Vec<_>>()
                 .join(" ")
         })
@@ -384,5 +499,36 @@ mod tests {
         // a line that is not its words is left alone
         let (out, changed) = take_layer_symbols("other words\n", words, &layer);
         assert_eq!((out.as_str(), changed), ("other words\n", 0));
+    }
+
+    #[test]
+    fn a_word_vie_split_and_the_layer_read_whole_is_joined() {
+        let text = "về v iệc số 38: 2019/QH14 cơ quan";
+        let words = [
+            (0, "về", [0, 0, 32, 26], 93.0),
+            (0, "v", [42, 7, 16, 17], 80.0),
+            (0, "iệc", [62, 0, 36, 30], 70.0),
+            (0, "số", [110, 0, 30, 26], 97.0),
+            (0, "38:", [150, 2, 41, 23], 69.0),
+            (0, "2019/QH14", [196, 0, 167, 30], 60.0),
+            (0, "cơ", [375, 0, 30, 26], 70.0),
+            (0, "quan", [408, 0, 50, 26], 70.0),
+        ];
+        let layer = [
+            ("ve", [0, 0, 32, 26]),
+            ("viec", [42, 0, 56, 30]),
+            ("s6", [110, 0, 30, 26]),
+            ("38/2019/QH14", [150, 0, 213, 30]),
+            ("coquan", [375, 0, 83, 26]),
+        ];
+        let (out, changed) = take_layer_symbols(text, words, &layer);
+        // two syllables the layer ran together stay apart
+        assert_eq!(out, "về việc số 38/2019/QH14 cơ quan");
+        assert_eq!(changed, 4);
+        // pieces a word space apart are two words
+        let mut apart = words;
+        apart[2].2[0] = 70;
+        let (out, _) = take_layer_symbols(text, apart, &layer);
+        assert!(out.starts_with("về v iệc"), "{out}");
     }
 }

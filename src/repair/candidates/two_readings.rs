@@ -61,13 +61,13 @@ pub struct TwoReadingsParams {
     /// loses (scaled down to 0 at [`sure_confidence`](Self::sure_confidence)): a doubted
     /// word's marks are left more to the model.
     pub unsure_first_discount: f32,
-    /// Mean word confidence of the first reading's page at and above which its words are as
-    /// sure as their own confidence says; each point below takes a tenth off every word's
-    /// sureness. A page the recogniser found hard to read is a degraded stored image, and a
-    /// scanner's layer was read from its better capture (dev pages: 87–91 for such scans,
-    /// 93.2–96.6 where the layer came from the stored image itself). 0, the default: off
-    /// (at 93 a scanner PDF's combined text passed its layer's, but a very poor same-pixel
-    /// page, mean 84, fell two syllables under `vie` alone: see the README).
+    /// Lower-quartile word confidence of the first reading's page at and above which its words
+    /// are as sure as their own confidence says; each point below takes a tenth off every
+    /// word's sureness ([`SecondReading::page_sureness`]). A page where a quarter of the words
+    /// were read with less than this is a degraded stored image, and a scanner's layer was read
+    /// from its better capture (dev pages: 81–92 for such scans; 93–97 where the layer came from
+    /// the stored image itself, even on the poor scans, whose doubt sits in a few words: their
+    /// mean confidence can be lower, 84, which is why the mean is not used). 0: off.
     pub sure_page_confidence: f32,
 }
 
@@ -80,7 +80,7 @@ impl Default for TwoReadingsParams {
             second_weight: 0.5,
             sure_confidence: 0.0,
             unsure_first_discount: 1.0,
-            sure_page_confidence: 0.0,
+            sure_page_confidence: 94.0,
         }
     }
 }
@@ -123,8 +123,9 @@ pub struct SecondReading {
     /// Text line → (first word, second word, first word's confidence 0–100) in order of the
     /// first reading.
     lines: FxHashMap<usize, Vec<(String, Option<String>, f32)>>,
-    /// Mean confidence of the first reading's words (0–100).
-    mean_confidence: f32,
+    /// The first reading's lower-quartile word confidence (0–100): a quarter of its words
+    /// were read with less.
+    doubt_confidence: f32,
 }
 
 impl SecondReading {
@@ -155,10 +156,10 @@ impl SecondReading {
                 *confidence,
             ));
         }
-        let mean_confidence = first.iter().map(|w| w.3).sum::<f32>() / (first.len().max(1) as f32);
+        let doubt_confidence = lower_quartile(first.iter().map(|w| w.3).collect());
         SecondReading {
             lines,
-            mean_confidence,
+            doubt_confidence,
         }
     }
 
@@ -174,6 +175,25 @@ impl SecondReading {
         Some((other.as_deref()?, *confidence))
     }
 
+    /// How far the first reading's words are as sure as their confidence says, 0–1: 1 when
+    /// its lower-quartile word confidence reaches `sure_page_confidence` (or that is 0), a
+    /// tenth less for each point below.
+    ///
+    /// ```
+    /// use sohoa::repair::SecondReading;
+    /// let word = |c: f32| (0, "một", [10, 10, 40, 30], c);
+    /// let reading = SecondReading::align("một", [word(97.0), word(96.0), word(90.0), word(91.0)], &[]);
+    /// assert_eq!(reading.page_sureness(94.0), 0.7); // a quarter of the words below 91
+    /// assert_eq!(reading.page_sureness(0.0), 1.0);
+    /// ```
+    pub fn page_sureness(&self, sure_page_confidence: f32) -> f32 {
+        if sure_page_confidence > 0.0 {
+            (1.0 - (sure_page_confidence - self.doubt_confidence) / 10.0).clamp(0.0, 1.0)
+        } else {
+            1.0
+        }
+    }
+
     /// How many words of the first reading have a second reading.
     pub fn paired(&self) -> usize {
         self.lines
@@ -182,6 +202,12 @@ impl SecondReading {
             .filter(|(_, o, _)| o.is_some())
             .count()
     }
+}
+
+/// The value a quarter of `values` lie below (0 for none).
+fn lower_quartile(mut values: Vec<f32>) -> f32 {
+    values.sort_by(f32::total_cmp);
+    values.get(values.len() / 4).copied().unwrap_or(0.0)
 }
 
 /// Whether two readings of a word share most of their letters (marks aside): at most half of
@@ -233,6 +259,12 @@ pub fn pair_by_boxes(first: &[[u32; 4]], second: &[[u32; 4]]) -> Vec<Option<usiz
 }
 
 impl Repairer {
+    /// [`SecondReading::page_sureness`] under this repairer's settings: how far the words of
+    /// the page `second` was aligned with are as sure as Tesseract said.
+    pub fn page_sureness(&self, second: &SecondReading) -> f32 {
+        second.page_sureness(self.params.two_readings.sure_page_confidence)
+    }
+
     /// Scales how much a reading's costs tell marks apart: each word candidate's cost becomes
     /// the cheapest cost of its letters plus `weight` times the rest, so that with `weight`
     /// 0 the reading votes for letters and leaves the marks to the other reading and the model.
@@ -310,11 +342,7 @@ impl Repairer {
             } else {
                 1.0
             };
-            let page_sure = if p.sure_page_confidence > 0.0 {
-                (1.0 - (p.sure_page_confidence - second.mean_confidence) / 10.0).clamp(0.0, 1.0)
-            } else {
-                1.0
-            };
+            let page_sure = second.page_sureness(p.sure_page_confidence);
             let sure = word_sure * page_sure;
             let first_known = self.fixed_word(s) != UNK;
             if first_known && !look_alike(s, other) {
