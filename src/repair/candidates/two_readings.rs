@@ -18,11 +18,12 @@
 //! candidates with the same letters only [`TwoReadingsParams::second_marks_weight`] of their
 //! differences count (0 by default: an English layer votes for letters, and its mark
 //! preferences, `déi` for `đối` where the page says `đổi`, cost more than they gave on the dev
-//! scans). How sure the recogniser was of the first word (its word confidence, scaled down on
-//! a page whose mean confidence is below [`TwoReadingsParams::sure_page_confidence`]) can
-//! shrink the first reading's own costs and the flat cost of a candidate only the second
-//! gives, so that on a degraded stored image under a scanner's layer `vie`'s doubted words are
-//! left more to the layer and the model (off by default). A second word the
+//! scans). How sure the recogniser was of the first word shrinks the first reading's own costs
+//! and the flat cost of a candidate only the second gives: on a page where a quarter of the
+//! words were read with less than [`TwoReadingsParams::sure_page_confidence`] (a degraded
+//! stored image under a scanner's layer, [`SecondReading::page_sureness`]) every word is less
+//! sure, so its doubted words are left more to the layer and the model; by each word's own
+//! confidence too when [`TwoReadingsParams::sure_confidence`] is set (off by default). A second word the
 //! model does not know adds no candidate (the first token stands for it), and a second word far
 //! in letters from a first word the model knows (`phường` read `pe`) is no evidence about it.
 
