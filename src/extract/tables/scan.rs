@@ -464,9 +464,19 @@ const SPECK_CHARS: &[char] = &[
 /// is dropped, except a dash or bullet that starts the cell (`- Kiểm tra`; a `~` or `=` there is
 /// the dash misread) and a cell that is nothing else (`-`; `|` to `|||` is `I` to `III`). A word glued to the number after it
 /// (`Bước1`, a narrow space lost) is split when the word has a Vietnamese mark: codes
-/// (`RON95`, `B12`) have none.
-///
+/// (`RON95`, `B12`) have none. The Icelandic `Ð`/`ð` Tesseract gives for a printed `Đ`/`đ`
+/// (`QÐ`, alike on the page) are written as the Vietnamese letters. The lines of a cell read
+/// on its own are joined as the page words' lines are ([`grid::join_lines`]: no space after a
+/// line-end hyphen, `NQ-` / `CP`).
 fn tidy_cell(text: &str) -> String {
+    let text = grid::join_lines(
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string),
+    )
+    .replace('Ð', "Đ")
+    .replace('ð', "đ");
     let tokens: Vec<&str> = text.split_whitespace().collect();
     let speck = |t: &str| t.chars().count() <= 3 && t.chars().all(|c| SPECK_CHARS.contains(&c));
     if tokens.iter().all(|t| speck(t)) {
@@ -786,6 +796,9 @@ mod tests {
         assert_eq!(tidy_cell("||"), "II");
         assert_eq!(tidy_cell("Bước1"), "Bước 1");
         assert_eq!(tidy_cell("RON95 B12 1/2"), "RON95 B12 1/2");
+        assert_eq!(tidy_cell("QÐ số 270/QĐ-TTg"), "QĐ số 270/QĐ-TTg");
+        assert_eq!(tidy_cell("Nghị quyết số\n66.7/2025/NQ-\nCP"), "Nghị quyết số 66.7/2025/NQ-CP");
+        assert_eq!(tidy_cell("2025 -\n2030"), "2025 - 2030");
     }
 
     #[test]
