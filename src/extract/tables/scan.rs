@@ -457,7 +457,7 @@ fn text_of_words(words: &[&PlacedWord]) -> String {
 /// dash between words is printed (`Bộ phận TN&TKQ - Sở`).
 const SPECK_CHARS: &[char] = &[
     ':', ';', '~', '_', '|', '»', '«', '¦', '=', '.', ',', '\'', '`', 'ˆ', '›', '‹', '‘', '’', '“',
-    '”', '"', '^', '°',
+    '”', '"', '^', '°', '„', '†', '¡',
 ];
 
 /// A cell's text without scan specks: a token of at most three [`SPECK_CHARS`] standing apart
@@ -502,7 +502,43 @@ fn tidy_cell(text: &str) -> String {
             out.push(split_glued_number(t));
         }
     }
+    drop_stray_dashes(&mut out);
+    if let Some(first) = out.first_mut() {
+        *first = without_unpaired_opening(first, &text);
+    }
     out.join(" ")
+}
+
+fn is_dash(token: &str) -> bool {
+    !token.is_empty() && token.chars().all(|c| matches!(c, '-' | '–' | '—' | '~'))
+}
+
+/// Dashes standing apart where no printed dash stands: at the end of a cell after its words
+/// (`07 ngày -`), and a second dash right after a dash (`Sơn Tây - - Đan Phượng`, `--`).
+fn drop_stray_dashes(tokens: &mut Vec<String>) {
+    tokens.dedup_by(|next, prev| is_dash(next) && is_dash(prev));
+    for t in tokens.iter_mut().filter(|t| is_dash(t)) {
+        "-".clone_into(t);
+    }
+    while tokens.len() > 1 && tokens.last().is_some_and(|t| is_dash(t)) {
+        tokens.pop();
+    }
+}
+
+/// A cell's first word without the quote mark or speck glued before it (`“Thông báo`,
+/// `'Bộ phận`, `¡2`) when the cell closes no quote.
+fn without_unpaired_opening(first: &str, cell: &str) -> String {
+    const OPENING: &[char] = &['“', '"', '\'', '‘', '„', '¡', '`'];
+    const CLOSING: &[char] = &['”', '"', '\'', '’'];
+    let rest = first.trim_start_matches(OPENING);
+    let closed = cell
+        .char_indices()
+        .any(|(i, c)| i > 0 && CLOSING.contains(&c));
+    if rest.is_empty() || rest.len() == first.len() || closed {
+        first.to_string()
+    } else {
+        rest.to_string()
+    }
 }
 
 /// `Bước1` → `Bước 1`: letters with a Vietnamese mark, then digits only.
@@ -797,8 +833,18 @@ mod tests {
         assert_eq!(tidy_cell("Bước1"), "Bước 1");
         assert_eq!(tidy_cell("RON95 B12 1/2"), "RON95 B12 1/2");
         assert_eq!(tidy_cell("QÐ số 270/QĐ-TTg"), "QĐ số 270/QĐ-TTg");
-        assert_eq!(tidy_cell("Nghị quyết số\n66.7/2025/NQ-\nCP"), "Nghị quyết số 66.7/2025/NQ-CP");
+        assert_eq!(
+            tidy_cell("Nghị quyết số\n66.7/2025/NQ-\nCP"),
+            "Nghị quyết số 66.7/2025/NQ-CP"
+        );
         assert_eq!(tidy_cell("2025 -\n2030"), "2025 - 2030");
+        assert_eq!(tidy_cell("07 ngày -"), "07 ngày");
+        assert_eq!(tidy_cell("Sơn Tây - - Đan Phượng"), "Sơn Tây - Đan Phượng");
+        assert_eq!(tidy_cell("--"), "-");
+        assert_eq!(tidy_cell("“Thông báo kết quả"), "Thông báo kết quả");
+        assert_eq!(tidy_cell("“Thông báo” kết quả"), "“Thông báo” kết quả");
+        assert_eq!(tidy_cell("¡2"), "2");
+        assert_eq!(tidy_cell("Khánh Hòa „"), "Khánh Hòa");
     }
 
     #[test]
