@@ -292,11 +292,12 @@ pub fn image_tables(
                     match (own, from_words) {
                         (Some((own, c)), Some((words, wc))) => {
                             let (uo, uw) = (unknown_words(&own), unknown_words(&words));
-                            if uo < uw || (uo == uw && c > wc) {
-                                own
+                            let (chosen, other) = if uo < uw || (uo == uw && c > wc) {
+                                (own, words)
                             } else {
-                                words
-                            }
+                                (words, own)
+                            };
+                            agreed_punctuation(&tidy_cell(&chosen), &tidy_cell(&other))
                         }
                         (None, Some((words, _))) => words,
                         (Some((own, _)), None) => own,
@@ -518,6 +519,64 @@ fn tidy_cell(text: &str) -> String {
     drop_stray_dashes(&mut out);
     if let Some(first) = out.first_mut() {
         *first = without_unpaired_opening(first, &text);
+    }
+    out.join(" ")
+}
+
+/// `chosen` without the punctuation the other reading of the same cell does not see: a token of
+/// punctuation only standing apart after the first (`chuyên - môn`) whose marks the other has
+/// nowhere (glued or apart), or a `.` glued to the end
+/// of a word (not an abbreviation, `TP.`) inside the cell (`phòng. chuyên`), that `other` does
+/// not have. A speck read as a
+/// mark is rarely read the same way twice; printed punctuation is.
+fn agreed_punctuation(chosen: &str, other: &str) -> String {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for t in other.split_whitespace() {
+        *seen.entry(t).or_default() += 1;
+    }
+    // the other reading's punctuation marks, glued or apart (`2025- 2035` has the `-` of
+    // `2025 - 2035`)
+    let mut marks: std::collections::HashMap<char, usize> = std::collections::HashMap::new();
+    for c in other
+        .chars()
+        .filter(|c| !c.is_alphanumeric() && !c.is_whitespace())
+    {
+        *marks.entry(c).or_default() += 1;
+    }
+    let tokens: Vec<&str> = chosen.split_whitespace().collect();
+    let mut out = Vec::with_capacity(tokens.len());
+    for (i, t) in tokens.iter().enumerate() {
+        let take = |seen: &mut std::collections::HashMap<&str, usize>, t: &str| {
+            seen.get_mut(t)
+                .filter(|n| **n > 0)
+                .map(|n| *n -= 1)
+                .is_some()
+        };
+        let punctuation_only = !t.chars().any(char::is_alphanumeric);
+        if i > 0 && punctuation_only {
+            let mut all_seen = true;
+            for c in t.chars() {
+                match marks.get_mut(&c).filter(|n| **n > 0) {
+                    Some(n) => *n -= 1,
+                    None => all_seen = false,
+                }
+            }
+            if all_seen {
+                out.push(*t);
+            }
+            continue;
+        }
+        let bare = t.strip_suffix('.').filter(|b| {
+            // a word, not an abbreviation (`TP.`), and not the cell's end
+            i + 1 < tokens.len()
+                && b.chars().count() > 1
+                && b.chars().all(char::is_alphabetic)
+                && b.chars().any(char::is_lowercase)
+        });
+        match bare {
+            Some(b) if !take(&mut seen, t) && take(&mut seen, b) => out.push(b),
+            _ => out.push(t),
+        }
     }
     out.join(" ")
 }
@@ -907,6 +966,26 @@ mod tests {
         assert_eq!(tidy_cell("“Thông báo” kết quả"), "“Thông báo” kết quả");
         assert_eq!(tidy_cell("¡2"), "2");
         assert_eq!(tidy_cell("Khánh Hòa „"), "Khánh Hòa");
+    }
+
+    #[test]
+    fn punctuation_only_one_reading_gives_is_dropped() {
+        assert_eq!(
+            agreed_punctuation("Lãnh đạo chuyên - môn. được", "Lãnh đạo chuyên môn được"),
+            "Lãnh đạo chuyên môn được"
+        );
+        assert_eq!(
+            agreed_punctuation(
+                "Sơn Tây - Đan Phượng; TP. Hà Nội",
+                "Sơn Tây - Đan Phượng, TP Hà Nội"
+            ),
+            "Sơn Tây - Đan Phượng; TP. Hà Nội"
+        );
+        assert_eq!(agreed_punctuation("- Kiểm tra", "Kiểm tra"), "- Kiểm tra");
+        assert_eq!(
+            agreed_punctuation("2025 - 2035", "2025- 2035"),
+            "2025 - 2035"
+        );
     }
 
     #[test]
