@@ -829,6 +829,28 @@ mod tests {
             .collect()
     }
 
+    /// The tables of `img` with the page `words`, every cell read on its own as `reading`; and
+    /// how many cells were read.
+    fn tables_reading(
+        img: &GrayImage,
+        words: &[Word],
+        reading: (&str, f32),
+    ) -> (Vec<PageTable>, usize) {
+        let mut calls = 0;
+        let t = image_tables(
+            img,
+            300,
+            1,
+            words,
+            &mut |_, _| {
+                calls += 1;
+                Some((reading.0.to_string(), reading.1))
+            },
+            &|_| 0,
+        );
+        (t, calls)
+    }
+
     #[test]
     fn cells_take_the_sure_page_words_whose_centres_they_hold() {
         for skew in [0.0, 0.015, -0.02] {
@@ -838,18 +860,7 @@ mod tests {
                 .enumerate()
                 .map(|(k, &(x, y))| word_at(&format!("w{k}"), x, y, 60.0, skew, 100.0))
                 .collect();
-            let mut calls = 0;
-            let t = image_tables(
-                &img,
-                300,
-                1,
-                &words,
-                &mut |_, _| {
-                    calls += 1;
-                    Some(("crop".into(), 99.0))
-                },
-                &|_| 0,
-            );
+            let (t, calls) = tables_reading(&img, &words, ("crop", 99.0));
             assert_eq!(calls, 0, "sure words need no second reading (skew {skew})");
             assert_eq!(
                 t[0].table.rows,
@@ -865,18 +876,7 @@ mod tests {
         let mut words = sure_oks();
         words[0] = word_at("Ú", BLOBS[0].0, BLOBS[0].1, 40.0, 0.0, 40.0);
         words[1] = word_at("SIT", BLOBS[1].0, BLOBS[1].1, 40.0, 0.0, 85.0);
-        let mut calls = 0;
-        let t = image_tables(
-            &img,
-            300,
-            1,
-            &words,
-            &mut |_, _| {
-                calls += 1;
-                Some(("crop".into(), 70.0))
-            },
-            &|_| 0,
-        );
+        let (t, calls) = tables_reading(&img, &words, ("crop", 70.0));
         assert_eq!(calls, 2);
         assert_eq!(t[0].table.rows[0], vec!["crop", "SIT"]);
     }
@@ -909,18 +909,7 @@ mod tests {
             word_at("a", BLOBS[2].0, BLOBS[2].1, 40.0, 0.0, 100.0),
             word_at("b", BLOBS[3].0, BLOBS[3].1, 40.0, 0.0, 100.0),
         ];
-        let mut calls = 0;
-        let t = image_tables(
-            &img,
-            300,
-            1,
-            &words,
-            &mut |_, _| {
-                calls += 1;
-                Some(("own".into(), 10.0))
-            },
-            &|_| 0,
-        );
+        let (t, calls) = tables_reading(&img, &words, ("own", 10.0));
         assert_eq!(calls, 4);
         assert_eq!(
             t[0].table.rows,
