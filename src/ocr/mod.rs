@@ -250,12 +250,15 @@ pub fn recognize_block(
     dpi: u32,
     options: &OcrOptions,
 ) -> Result<String, Error> {
-    recognize_block_scored(image, dpi, options, Segmentation::Block).map(|(text, _)| text)
+    recognize_block_scored(image, dpi, options, Segmentation::Block)
+        .map(|(text, _)| text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// Like [`recognize_block`], segmented as `segmentation` says (`Line` for a one-line cell),
 /// with the mean word confidence (0–100; 0 for no word), to weigh this reading against another
-/// of the same text.
+/// of the same text. The text keeps its lines (one per line read, spaces squashed, no empty
+/// line), so a caller joins them as it joins the page's lines (a line broken after a hyphen:
+/// `NQ-` / `CP`).
 pub fn recognize_block_scored(
     image: &image::GrayImage,
     dpi: u32,
@@ -269,7 +272,12 @@ pub fn recognize_block_scored(
     } else {
         words.iter().map(|w| w.confidence).sum::<f32>() / words.len() as f32
     };
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = text
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
     Ok((text.nfc().collect(), confidence))
 }
 

@@ -169,6 +169,24 @@ impl Repairer {
         canonical_syllable(word).and_then(|c| self.model.id(&c))
     }
 
+    /// How many words of `text` (letters only, with a lower-case letter: not a code like
+    /// `TTHC`) are no syllable the model knows: `nhậnvà` and `Đơnvi` (a space lost), or a
+    /// misread word the repair could not place. Tells two readings of the same print apart.
+    ///
+    /// ```
+    /// let r = sohoa::repair::Repairer::load_default().unwrap();
+    /// assert_eq!(r.unknown_words("Tiếp nhậnvà trả kết quả TTHC"), 1);
+    /// assert_eq!(r.unknown_words("Tiếp nhận và trả kết quả TTHC"), 0);
+    /// ```
+    pub fn unknown_words(&self, text: &str) -> usize {
+        tokenize(text)
+            .iter()
+            .filter(|t| t.kind == Kind::Word)
+            .map(|t| t.text(text))
+            .filter(|w| w.chars().any(char::is_lowercase) && self.known_syllable(w).is_none())
+            .count()
+    }
+
     /// The mode of a line, from its tokens.
     pub fn detect_mode(&self, line: &str) -> Mode {
         self.detect(line, &tokenize(line))

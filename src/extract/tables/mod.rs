@@ -169,8 +169,42 @@ pub(crate) fn same_row(a: &[String], b: &[String]) -> bool {
     !ka.is_empty() && ka == kb
 }
 
-/// A table cut where its first (header) row is repeated: the repetition starts a new table
-/// (gold `SCHEMA.md`), with no caption.
+/// Whether an OCR'd row repeats header row `header`: the same number of filled cells and their
+/// letters and digits (folded, lower case, punctuation and spaces left out) at least
+/// [`REPEATED_HEADER_SIMILARITY`] alike, so a speck or one misread letter in either reading
+/// (`Tên VBQPPL, quy định`) does not hide the repetition.
+///
+/// ```
+/// use sohoa::extract::tables::repeats_header;
+/// let row = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+/// let header = row(&["TT", "Mã số TTHC", "Tên VBQPPL, quy định"]);
+/// assert!(repeats_header(&header, &row(&["TT", "Mã số TTHC", "Tên VBQPPL quy định"])));
+/// assert!(!repeats_header(&header, &row(&["1.", "1.001709", "Nghị quyết số 66.7/2025/NQ-CP"])));
+/// ```
+pub fn repeats_header(header: &[String], row: &[String]) -> bool {
+    let key = |r: &[String]| -> Vec<String> {
+        r.iter()
+            .map(|c| {
+                super::text::fold_lower(c)
+                    .chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .collect::<String>()
+            })
+            .filter(|c| !c.is_empty())
+            .collect()
+    };
+    let (kh, kr) = (key(header), key(row));
+    !kh.is_empty()
+        && kh.len() == kr.len()
+        && strsim::normalized_levenshtein(&kh.concat(), &kr.concat()) >= REPEATED_HEADER_SIMILARITY
+}
+
+/// How alike (normalised Levenshtein similarity of their letters) a row must be to the header
+/// to repeat it.
+pub const REPEATED_HEADER_SIMILARITY: f64 = 0.9;
+
+/// A table cut where its first (header) row is repeated ([`repeats_header`]): the repetition
+/// starts a new table (gold `SCHEMA.md`), with no caption.
 #[cfg(feature = "ocr")]
 pub(crate) fn split_repeated_header(table: Table) -> Vec<Table> {
     let mut out: Vec<Table> = Vec::new();
@@ -180,7 +214,7 @@ pub(crate) fn split_repeated_header(table: Table) -> Vec<Table> {
         ..table.clone()
     };
     for row in table.rows {
-        if !current.rows.is_empty() && same_row(&row, &header) {
+        if !current.rows.is_empty() && repeats_header(&header, &row) {
             let next = Table {
                 page: table.page,
                 bbox: None,

@@ -17,6 +17,7 @@
 /// assert_eq!(column, ["STT", "I", "1", "2", "3", "II", "1"]);
 /// ```
 pub fn mend(rows: &mut [Vec<String>]) {
+    mend_sub_numbers(rows);
     let column: Vec<Option<Number>> = rows
         .iter()
         .map(|r| r.first().and_then(|c| Number::parse(c)))
@@ -57,6 +58,42 @@ pub fn mend(rows: &mut [Vec<String>]) {
         });
         if let Some(n) = mended {
             rows[r][0] = n.to_string();
+        }
+    }
+}
+
+/// A sub-number (`1.4`) of a first column that holds at least two of them, with its dot read
+/// as another mark (`1:4`, `1,5`), gets its dot back when it goes on the section of the number
+/// above it (`1` or `1.3`).
+fn mend_sub_numbers(rows: &mut [Vec<String>]) {
+    let parts = |cell: &str, dots: &[char]| -> bool {
+        let t = cell.trim().trim_end_matches('.');
+        t.split_once(dots).is_some_and(|(a, b)| {
+            [a, b]
+                .iter()
+                .all(|p| (1..=2).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()))
+        })
+    };
+    let dotted = rows
+        .iter()
+        .filter(|r| r.first().is_some_and(|c| parts(c, &['.'])))
+        .count();
+    if dotted < 2 {
+        return;
+    }
+    // the section the sub-numbers go on: the major part of the last number above
+    let mut major: Option<String> = None;
+    for row in rows.iter_mut() {
+        let Some(cell) = row.first_mut() else {
+            continue;
+        };
+        let head = |c: &str, dots: &[char]| c.trim().split(dots).next().map(str::to_string);
+        if parts(cell, &[':', ',', ';']) {
+            if major == head(cell, &[':', ',', ';']) {
+                *cell = cell.trim().replace([':', ',', ';'], ".");
+            }
+        } else if parts(cell, &['.']) || Number::parse(cell).is_some() {
+            major = head(cell, &['.']);
         }
     }
 }
@@ -135,6 +172,17 @@ mod tests {
         mend(&mut rows);
         let got: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
         assert_eq!(got, ["TT", "1", "2", "3", "4", "5"]);
+    }
+
+    #[test]
+    fn a_sub_number_with_its_dot_misread_is_mended() {
+        let mut rows = column(&["A", "1", "1.1", "1.2", "1:3", "1,4", "2", "2.1", "12:30"]);
+        mend(&mut rows);
+        let got: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(
+            got,
+            ["A", "1", "1.1", "1.2", "1.3", "1.4", "2", "2.1", "12:30"]
+        );
     }
 
     #[test]

@@ -157,7 +157,7 @@ pub fn join_pages(found: Vec<PageTable>) -> Vec<Table> {
                     .rows
                     .first()
                     .zip(prev.table.rows.first())
-                    .is_some_and(|(a, b)| super::same_row(a, b))
+                    .is_some_and(|(row, header)| super::repeats_header(header, row))
         });
         match out.last_mut() {
             Some(prev) if continues => {
