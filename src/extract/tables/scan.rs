@@ -513,7 +513,7 @@ fn tidy_cell(text: &str) -> String {
                 .to_string(),
             );
         } else if !speck(t) {
-            out.push(split_glued_number(t));
+            out.extend(split_glued_comma(&split_glued_number(t)));
         }
     }
     drop_stray_dashes(&mut out);
@@ -611,6 +611,26 @@ fn without_unpaired_opening(first: &str, cell: &str) -> String {
     } else {
         rest.to_string()
     }
+}
+
+/// `XB,I` → `XB,` `I`: a comma between two letters, which Vietnamese typography always
+/// follows with a space (a comma between digits is a decimal comma, `7,2`, and stays).
+fn split_glued_comma(token: &str) -> Vec<String> {
+    let chars: Vec<char> = token.chars().collect();
+    let mut parts = vec![String::new()];
+    for (i, &c) in chars.iter().enumerate() {
+        if let Some(part) = parts.last_mut() {
+            part.push(c);
+        }
+        let between_letters = c == ','
+            && i > 0
+            && chars[i - 1].is_alphabetic()
+            && chars.get(i + 1).is_some_and(|n| n.is_alphabetic());
+        if between_letters {
+            parts.push(String::new());
+        }
+    }
+    parts
 }
 
 /// `Bước1` → `Bước 1`: letters with a Vietnamese mark, then digits only.
@@ -955,6 +975,8 @@ mod tests {
         assert_eq!(tidy_cell("“Thông báo” kết quả"), "“Thông báo” kết quả");
         assert_eq!(tidy_cell("¡2"), "2");
         assert_eq!(tidy_cell("Khánh Hòa „"), "Khánh Hòa");
+        assert_eq!(tidy_cell("XB,I &PH"), "XB, I &PH");
+        assert_eq!(tidy_cell("2x7,2 a, b ,c"), "2x7,2 a, b ,c");
     }
 
     #[test]

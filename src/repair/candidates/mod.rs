@@ -128,9 +128,13 @@ impl Repairer {
             }
             Kind::Word | Kind::Mixed => {
                 // A capitalised word alone (`HDND`, `TDTT`) gets its `Đ` back only in text
-                // that lost its marks: text typed with them writes it as its author did.
-                // Codes (`QD-TTg`) are symbols and get it in every mode.
-                if t.kind == Kind::Word && case_of(s) == Case::Upper && mode != Mode::Clean {
+                // that lost its marks: text typed with them, or read by Tesseract's Vietnamese
+                // model (which reads `Đ` well), writes it as printed. Codes (`QD-TTg`) are
+                // symbols and get it in every mode.
+                if t.kind == Kind::Word
+                    && case_of(s) == Case::Upper
+                    && !matches!(mode, Mode::Clean | Mode::Scan)
+                {
                     if let Some(fixed) = self.fix_abbreviation(s) {
                         let mut o = Opt::fixed(&[self.fixed_word(s)]);
                         o.text = OptText::Owned(fixed);
@@ -188,6 +192,17 @@ mod tests {
         let code = options("QD-TTg", 0, Mode::Clean);
         assert_eq!(code.len(), 1);
         assert_eq!(code[0].reason, "abbreviation");
+    }
+
+    #[test]
+    fn a_capitalised_word_gets_its_d_back_only_where_marks_were_lost() {
+        // `TDTT` is `TĐT` + `T` to the abbreviation table; Tesseract's Vietnamese model reads
+        // `Đ` well, so what it read as `D` was printed `D`
+        let restored = |mode| options("TDTT", 0, mode)[0].reason == "abbreviation";
+        assert!(restored(Mode::Ascii));
+        assert!(restored(Mode::Ocr));
+        assert!(!restored(Mode::Scan));
+        assert!(!restored(Mode::Clean));
     }
 
     #[test]
