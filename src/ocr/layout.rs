@@ -43,18 +43,33 @@ struct Line<'a> {
     height: f32,
 }
 
-fn lines_of(words: &[Word], page_width: u32) -> Vec<Line<'_>> {
-    let mut lines: Vec<Line> = Vec::new();
+/// The ranges of `words` (in Tesseract's order) that share a line number, in order.
+pub(super) fn line_ranges(words: &[Word]) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
     let mut start = 0;
     while start < words.len() {
         let end = words[start..]
             .iter()
             .position(|w| w.line != words[start].line)
             .map_or(words.len(), |n| start + n);
-        let ws: Vec<&Word> = words[start..end].iter().collect();
-        let mut heights: Vec<u32> = ws.iter().map(|w| w.bbox[3]).collect();
-        heights.sort_unstable();
-        let height = heights[heights.len() / 2].max(1) as f32;
+        ranges.push(start..end);
+        start = end;
+    }
+    ranges
+}
+
+/// The median height of the words' boxes in pixels, at least 1.
+pub(super) fn median_height<'a>(words: impl IntoIterator<Item = &'a Word>) -> f32 {
+    let mut heights: Vec<u32> = words.into_iter().map(|w| w.bbox[3]).collect();
+    heights.sort_unstable();
+    heights.get(heights.len() / 2).copied().unwrap_or(1).max(1) as f32
+}
+
+fn lines_of(words: &[Word], page_width: u32) -> Vec<Line<'_>> {
+    let mut lines: Vec<Line> = Vec::new();
+    for range in line_ranges(words) {
+        let ws: Vec<&Word> = words[range].iter().collect();
+        let height = median_height(ws.iter().copied());
         let threshold = (GAP_HEIGHTS * height).max(GAP_PAGE_SHARE * page_width as f32);
         // Both sides must hold text: a speck (`-`, `:`) beside a centred heading is no column.
         let letters = |side: &[&Word]| {
@@ -78,7 +93,6 @@ fn lines_of(words: &[Word], page_width: u32) -> Vec<Line<'_>> {
             gap,
             height,
         });
-        start = end;
     }
     lines
 }

@@ -27,6 +27,7 @@
 //! assert_eq!((words[8].text.as_str(), words[8].line, words[8].block), ("quan", 1, 1));
 //! ```
 
+use super::layout::{line_ranges, median_height};
 use crate::ingest::Word;
 use rustc_hash::FxHashMap;
 
@@ -57,26 +58,19 @@ struct Line {
 }
 
 fn lines_of(words: &[Word]) -> Vec<Line> {
-    let mut lines = Vec::new();
-    let mut start = 0;
-    while start < words.len() {
-        let end = words[start..]
-            .iter()
-            .position(|w| w.line != words[start].line)
-            .map_or(words.len(), |n| start + n);
-        let ws = &words[start..end];
-        let mut heights: Vec<u32> = ws.iter().map(|w| w.bbox[3]).collect();
-        heights.sort_unstable();
-        lines.push(Line {
-            words: start..end,
-            block: ws[0].block,
-            left: ws.iter().map(|w| w.bbox[0]).min().unwrap_or(0) as f32,
-            right: ws.iter().map(|w| w.bbox[0] + w.bbox[2]).max().unwrap_or(0) as f32,
-            height: heights[heights.len() / 2].max(1) as f32,
-        });
-        start = end;
-    }
-    lines
+    line_ranges(words)
+        .into_iter()
+        .map(|range| {
+            let ws = &words[range.clone()];
+            Line {
+                block: ws[0].block,
+                left: ws.iter().map(|w| w.bbox[0]).min().unwrap_or(0) as f32,
+                right: ws.iter().map(|w| w.bbox[0] + w.bbox[2]).max().unwrap_or(0) as f32,
+                height: median_height(ws),
+                words: range,
+            }
+        })
+        .collect()
 }
 
 fn middle(word: &Word) -> f32 {
