@@ -170,11 +170,13 @@ pub fn join_split_lines(words: &[Word], text: &str) -> Option<(Vec<Word>, String
     if joins.iter().all(Option::is_none) {
         return None;
     }
-    let mut text_lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    // a part's line becomes None once it is moved onto its host's
+    let mut text_lines: Vec<Option<String>> =
+        text.split('\n').map(|l| Some(l.to_string())).collect();
     let text_line_of: Vec<usize> = text_lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
+        .filter(|(_, l)| l.as_deref().is_some_and(|l| !l.trim().is_empty()))
         .map(|(n, _)| n)
         .collect();
     if text_line_of.len() != lines.len() {
@@ -193,8 +195,9 @@ pub fn join_split_lines(words: &[Word], text: &str) -> Option<(Vec<Word>, String
             .into_iter()
             .map(|w| Word { block, ..w })
             .collect();
-        let part_text = std::mem::take(&mut text_lines[text_line_of[j]]);
-        let host_text = &mut text_lines[text_line_of[host]];
+        let part_text = text_lines[text_line_of[j]].take().unwrap_or_default();
+        // a host is never a part, so its line is still there
+        let host_text = text_lines[text_line_of[host]].get_or_insert_with(String::new);
         if after {
             line_words[host].extend(moved);
             *host_text = format!("{} {}", host_text.trim_end(), part_text.trim());
@@ -202,7 +205,6 @@ pub fn join_split_lines(words: &[Word], text: &str) -> Option<(Vec<Word>, String
             line_words[host].splice(0..0, moved);
             *host_text = format!("{} {}", part_text.trim(), host_text.trim_start());
         }
-        text_lines[text_line_of[j]] = String::from("\u{0}");
     }
     let mut out = Vec::with_capacity(words.len());
     for (number, line) in line_words.into_iter().filter(|l| !l.is_empty()).enumerate() {
@@ -214,7 +216,7 @@ pub fn join_split_lines(words: &[Word], text: &str) -> Option<(Vec<Word>, String
     // drop the emptied lines, then any blank lines left doubled where a part's block was
     let mut joined = String::new();
     let mut blank_run = 0;
-    for line in text_lines.iter().filter(|l| l.as_str() != "\u{0}") {
+    for line in text_lines.iter().flatten() {
         if line.trim().is_empty() {
             blank_run += 1;
             if blank_run > 1 {

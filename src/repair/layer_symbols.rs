@@ -359,22 +359,19 @@ pub fn take_layer_symbols<'a>(
     let layer_boxes: Vec<[u32; 4]> = layer.iter().map(|w| w.1).collect();
     let pairs = pair_by_boxes(&boxes, &layer_boxes);
     let mut by_line: Vec<Vec<(&str, Option<String>)>> = Vec::new();
+    // each word's place in its line of `by_line`
+    let mut position_in_line = Vec::with_capacity(words.len());
     for ((line, word, _, confidence), pair) in words.iter().zip(&pairs) {
         let line = *line as usize;
         if by_line.len() <= line {
             by_line.resize_with(line + 1, Vec::new);
         }
         let new = pair.and_then(|j| symbols_from_layer(word, *confidence, layer[j].0));
+        position_in_line.push(by_line[line].len());
         by_line[line].push((word, new));
     }
     // words `vie` split that the layer read whole: the first piece becomes the word, the
     // others are dropped (an empty replacement)
-    let mut position_in_line = Vec::with_capacity(words.len());
-    let mut counts: Vec<usize> = vec![0; by_line.len()];
-    for (line, ..) in &words {
-        position_in_line.push(counts[*line as usize]);
-        counts[*line as usize] += 1;
-    }
     for (range, j) in split_pieces(&words, &pairs, &layer_boxes) {
         let pieces: Vec<&str> = words[range.clone()].iter().map(|w| w.1).collect();
         let confidence = words[range.clone()]

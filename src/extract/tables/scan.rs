@@ -21,6 +21,7 @@ use crate::ingest::{Document, PageContent, PageOptions, Word};
 use crate::ocr::{OcrOptions, Segmentation, recognize_block_scored};
 use crate::repair::{Detail, Mode, Repairer};
 use image::GrayImage;
+use rustc_hash::FxHashMap;
 
 /// Darker than this (of 255) is ink.
 const INK: u8 = 128;
@@ -530,13 +531,13 @@ fn tidy_cell(text: &str) -> String {
 /// not have. A speck read as a
 /// mark is rarely read the same way twice; printed punctuation is.
 fn agreed_punctuation(chosen: &str, other: &str) -> String {
-    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
     for t in other.split_whitespace() {
         *seen.entry(t).or_default() += 1;
     }
     // the other reading's punctuation marks, glued or apart (`2025- 2035` has the `-` of
     // `2025 - 2035`)
-    let mut marks: std::collections::HashMap<char, usize> = std::collections::HashMap::new();
+    let mut marks: FxHashMap<char, usize> = FxHashMap::default();
     for c in other
         .chars()
         .filter(|c| !c.is_alphanumeric() && !c.is_whitespace())
@@ -546,22 +547,11 @@ fn agreed_punctuation(chosen: &str, other: &str) -> String {
     let tokens: Vec<&str> = chosen.split_whitespace().collect();
     let mut out = Vec::with_capacity(tokens.len());
     for (i, t) in tokens.iter().enumerate() {
-        let take = |seen: &mut std::collections::HashMap<&str, usize>, t: &str| {
-            seen.get_mut(t)
-                .filter(|n| **n > 0)
-                .map(|n| *n -= 1)
-                .is_some()
-        };
         let punctuation_only = !t.chars().any(char::is_alphanumeric);
         if i > 0 && punctuation_only {
-            let mut all_seen = true;
-            for c in t.chars() {
-                match marks.get_mut(&c).filter(|n| **n > 0) {
-                    Some(n) => *n -= 1,
-                    None => all_seen = false,
-                }
-            }
-            if all_seen {
+            // every mark is counted off, even after one is missing
+            let missing = t.chars().filter(|c| !take_one(&mut marks, c)).count();
+            if missing == 0 {
                 out.push(*t);
             }
             continue;
@@ -574,11 +564,20 @@ fn agreed_punctuation(chosen: &str, other: &str) -> String {
                 && b.chars().any(char::is_lowercase)
         });
         match bare {
-            Some(b) if !take(&mut seen, t) && take(&mut seen, b) => out.push(b),
+            Some(b) if !take_one(&mut seen, t) && take_one(&mut seen, &b) => out.push(b),
             _ => out.push(t),
         }
     }
     out.join(" ")
+}
+
+/// Counts one `key` off `counts`: false when none is left.
+fn take_one<K: std::hash::Hash + Eq>(counts: &mut FxHashMap<K, usize>, key: &K) -> bool {
+    counts
+        .get_mut(key)
+        .filter(|n| **n > 0)
+        .map(|n| *n -= 1)
+        .is_some()
 }
 
 fn is_dash(token: &str) -> bool {

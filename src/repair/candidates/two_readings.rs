@@ -325,6 +325,8 @@ impl Repairer {
             return;
         };
         let p = &self.params.two_readings;
+        // one figure for the whole page
+        let page_sure = self.page_sureness(second);
         let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
         for slot in slots.iter_mut() {
             if slot.tok == LINE_BREAK || !matches!(toks[slot.tok].kind, Kind::Word | Kind::Mixed) {
@@ -343,7 +345,6 @@ impl Repairer {
             } else {
                 1.0
             };
-            let page_sure = second.page_sureness(p.sure_page_confidence);
             let sure = word_sure * page_sure;
             let first_known = self.fixed_word(s) != UNK;
             if first_known && !look_alike(s, other) {
