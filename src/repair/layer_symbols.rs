@@ -38,6 +38,28 @@ fn is_bracket(c: char) -> bool {
     matches!(c, '(' | ')' | '[' | ']' | '{' | '}')
 }
 
+/// Whether every bracket of `word` closes one it opened, in order (`(GTGT).`, not `(GTGT`).
+fn brackets_pair_up(word: &str) -> bool {
+    let mut open = Vec::new();
+    for c in word.chars() {
+        match c {
+            '(' | '[' | '{' => open.push(c),
+            ')' | ']' | '}' => {
+                let wanted = match c {
+                    ')' => '(',
+                    ']' => '[',
+                    _ => '{',
+                };
+                if open.pop() != Some(wanted) {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    open.is_empty()
+}
+
 /// The letters of Vietnamese (and the Latin ones it borrows), small.
 const VIETNAMESE_LETTERS: &str =
     "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệfghiìíỉĩịjklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvwxyỳýỷỹỵz";
@@ -57,7 +79,9 @@ fn is_foreign(c: char) -> bool {
 
 /// `vie`'s `first` with each foreign character ([`is_foreign`]) replaced by the layer's at
 /// the same position, when the layer's word is plain ASCII of the same length; so is a digit
-/// of `vie` where the layer reads a letter (`ø1a` and `gia`: `gia`).
+/// of `vie` where the layer reads a letter (`ø1a` and `gia`: `gia`). A digit the layer reads
+/// among `vie`'s letters is the letter it looks like (`‡ời` and `1di`: `lời`, an English
+/// reading of `l` and `ờ`), or, with no such letter, no evidence.
 fn foreign_from_layer(first: &str, layer: &str) -> Option<String> {
     let plain = layer
         .chars()
@@ -65,18 +89,38 @@ fn foreign_from_layer(first: &str, layer: &str) -> Option<String> {
     if !plain || first.chars().count() != layer.chars().count() {
         return None;
     }
-    let out: String = first
-        .chars()
-        .zip(layer.chars())
-        .map(|(f, l)| {
-            if is_foreign(f) || (f.is_ascii_digit() && l.is_alphabetic()) {
-                l
-            } else {
-                f
-            }
-        })
-        .collect();
+    let first_chars: Vec<char> = first.chars().collect();
+    let mut out = String::with_capacity(first.len());
+    for (i, (&f, l)) in first_chars.iter().zip(layer.chars()).enumerate() {
+        let taken = if is_foreign(f) || (f.is_ascii_digit() && l.is_alphabetic()) {
+            l
+        } else {
+            f
+        };
+        let beside_letter = |j: Option<usize>| {
+            j.and_then(|j| first_chars.get(j))
+                .filter(|c| c.is_alphabetic() && !is_foreign(**c))
+        };
+        let neighbour = beside_letter(i.checked_sub(1)).or(beside_letter(Some(i + 1)));
+        let taken = match (taken.is_ascii_digit() && f != taken, neighbour) {
+            (true, Some(n)) => letter_like_digit(taken, n.is_uppercase()).unwrap_or(f),
+            _ => taken,
+        };
+        out.push(taken);
+    }
     (out != first).then_some(out)
+}
+
+/// The letter an English OCR run reads as `digit` (`1` for `l`, `0` for `o`), in the case of
+/// the word around it.
+fn letter_like_digit(digit: char, upper: bool) -> Option<char> {
+    match (digit, upper) {
+        ('1', false) => Some('l'),
+        ('1', true) => Some('I'),
+        ('0', false) => Some('o'),
+        ('0', true) => Some('O'),
+        _ => None,
+    }
 }
 
 /// A number or code as the layer gives it: ASCII letters, digits and punctuation with at
@@ -244,9 +288,12 @@ pub fn symbols_from_layer(first: &str, confidence: f32, layer: &str) -> Option<S
     } else {
         return None;
     };
+    // a bracket added or dropped is taken only where it pairs the word's brackets up
+    let pairs_up = brackets_pair_up(layer) && !brackets_pair_up(first);
     let brackets = [f_lead, f_trail, l_lead, l_trail]
         .iter()
         .any(|e| e.chars().any(is_bracket));
+    let brackets = brackets && !pairs_up;
     if !swapped && (confidence >= SURE_EDIT_CONFIDENCE || brackets) {
         return None;
     }
@@ -457,8 +504,13 @@ mod tests {
         // a swapped mark where the layer misread a marked letter too
         assert_eq!(from("hướng,", "hudng."), Some("hướng.".to_string()));
         assert_eq!(from("hướng", "hudng."), None);
-        // a bracket added by the layer is not taken
+        // a bracket added by the layer is not taken, but where it closes the word's own
         assert_eq!(from("protected])./.", "protected)])./."), None);
+        assert_eq!(from("(GTGT\"", "(GTGT)."), Some("(GTGT).".to_string()));
+        assert_eq!(from("(GTGT).", "(GTGT"), None);
+        // a digit the layer reads among vie's letters is the letter it looks like
+        assert_eq!(from("‡ời", "1di"), Some("lời".to_string()));
+        assert_eq!(from("‡ời", "7di"), None);
         // a word without letters or digits is left to the first reading
         assert_eq!(from("-", "—"), None);
         // rules and specks are not punctuation

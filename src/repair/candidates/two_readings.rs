@@ -70,6 +70,10 @@ pub struct TwoReadingsParams {
     /// the stored image itself, even on the poor scans, whose doubt sits in a few words: their
     /// mean confidence can be lower, 84, which is why the mean is not used). 0: off.
     pub sure_page_confidence: f32,
+    /// Tesseract word confidence below which a first word the model knows is no longer kept
+    /// against a second word far from it in letters: the recogniser hardly saw it either
+    /// (`pm`, read with confidence 30, where the layer reads `gdm`, legacy OCR of `gồm`).
+    pub lost_word_confidence: f32,
 }
 
 impl Default for TwoReadingsParams {
@@ -82,6 +86,7 @@ impl Default for TwoReadingsParams {
             sure_confidence: 0.0,
             unsure_first_discount: 1.0,
             sure_page_confidence: 94.0,
+            lost_word_confidence: 50.0,
         }
     }
 }
@@ -97,6 +102,7 @@ impl TwoReadingsParams {
             "sure_confidence" => self.sure_confidence = v,
             "unsure_first_discount" => self.unsure_first_discount = v,
             "sure_page_confidence" => self.sure_page_confidence = v,
+            "lost_word_confidence" => self.lost_word_confidence = v,
             _ => return false,
         }
         true
@@ -347,9 +353,10 @@ impl Repairer {
             };
             let sure = word_sure * page_sure;
             let first_known = self.fixed_word(s) != UNK;
-            if first_known && !look_alike(s, other) {
+            if first_known && !look_alike(s, other) && confidence >= p.lost_word_confidence {
                 // a word the model knows against letters far from it: the second reading lost
-                // this word (`phường` read `pe`), it is no evidence about it
+                // this word (`phường` read `pe`), it is no evidence about it; unless the
+                // recogniser hardly saw the word either (`pm` where the layer reads `gdm`)
                 continue;
             }
             let mut theirs = self.second_options(other, cache);
