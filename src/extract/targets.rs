@@ -205,7 +205,9 @@ pub(crate) fn extract(lines: &[Line], default_year: Option<i32>) -> Vec<(Target,
         let flush = |cur: &mut Option<(Option<String>, String, usize, usize)>,
                      year: Option<i32>,
                      out: &mut Vec<(Target, usize, usize)>| {
-            if let Some((label, text, a, b)) = cur.take() {
+            // a bulleted item (`- 100% hợp tác xã ...`) is no numbered target: its lines are
+            // read only so that they do not run on into the item before
+            if let Some((label @ Some(_), text, a, b)) = cur.take() {
                 if let Some(t) = make_target(label, &text, year.or(default_year)) {
                     out.push((t, a, b));
                 }
@@ -361,6 +363,17 @@ mod tests {
         assert_eq!(t[1].value, 12.0);
         assert_eq!(t[1].unit, "lớp");
         assert_eq!(t[1].subject, "Tổ chức lớp tập huấn cho cán bộ");
+    }
+
+    #[test]
+    fn bulleted_items_are_no_numbered_targets() {
+        let t = run(
+            "2. Mục tiêu cụ thể\n- Thủy sản: 70% diện tích nuôi cá tra\náp dụng công nghệ.\n(1) 90% cán bộ được tập huấn\nvề chuyển đổi số.\n- 100% xã có điểm phục vụ.\n3. Nhiệm vụ",
+        );
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].label.as_deref(), Some("(1)"));
+        // the bullet after the item ends it
+        assert_eq!(t[0].subject, "cán bộ được tập huấn về chuyển đổi số");
     }
 
     #[test]
