@@ -32,6 +32,84 @@ pub const SURE_EDIT_CONFIDENCE: f32 = 90.0;
 use super::candidates::two_readings::pair_by_boxes;
 use crate::viet::{fold, is_syllable};
 
+/// `word` in the case of `model` (the same letters read by the other run): all small,
+/// capitalised or all capitals as `model` is; as it is when `model` is none of these.
+fn with_case_of(word: &str, model: &str) -> String {
+    let letters: Vec<char> = model.chars().filter(|c| c.is_alphabetic()).collect();
+    let Some((first, rest)) = letters.split_first() else {
+        return word.to_string();
+    };
+    if letters.iter().all(|c| c.is_lowercase()) {
+        word.to_lowercase()
+    } else if first.is_uppercase() && rest.iter().all(|c| c.is_lowercase()) {
+        let lower = word.to_lowercase();
+        let mut chars = lower.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    } else if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+        word.to_uppercase()
+    } else {
+        word.to_string()
+    }
+}
+
+/// Tesseract word confidence under which `vie` hardly saw the word: a number the layer reads
+/// there is taken for its letters ([`number_for_letters`]).
+pub const LOST_CONFIDENCE: f32 = 50.0;
+
+/// The layer's number for `vie`'s letters at its place (`Lũ` where the layer reads `18`): the
+/// layer's word is digits (with `.`, `,`, `/`, `-` between them), `vie`'s has no digit and as
+/// many characters. Only for a word `vie` hardly saw ([`LOST_CONFIDENCE`]).
+fn number_for_letters(first: &str, layer: &str) -> Option<String> {
+    let digits_only = layer.chars().any(|c| c.is_ascii_digit())
+        && layer
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '/' | '-'));
+    let letters = first.chars().any(char::is_alphabetic) && !first.chars().any(char::is_numeric);
+    // an English run reads `ô` as `6` and `lò` as `16`: digits that all look like the letters
+    // of a syllable `vie` read are that run's misreading of it, not a number (`t.` for `1.`
+    // is no syllable: there `vie` misread)
+    let syllable = split_edges(first).is_some_and(|(_, core, _)| is_syllable(core));
+    let misread = syllable
+        && first
+            .chars()
+            .zip(layer.chars())
+            .all(|(f, l)| !l.is_ascii_digit() || digit_looks_like(l, f));
+    (digits_only && letters && !misread && first.chars().count() == layer.chars().count())
+        .then(|| layer.to_string())
+}
+
+/// Whether an English OCR run may read letter `letter` (any marks, any case) as `digit`.
+fn digit_looks_like(digit: char, letter: char) -> bool {
+    let folded = fold(&letter.to_lowercase().to_string());
+    let look_alikes = match digit {
+        '0' => "od",
+        '1' => "lijt",
+        '2' => "z",
+        '4' => "a",
+        '5' => "s",
+        '6' => "ob",
+        '8' => "b",
+        '9' => "gq",
+        _ => "",
+    };
+    folded.chars().all(|c| look_alikes.contains(c))
+}
+
+/// The layer's punctuation for `vie`'s where both words are punctuation alone, as many marks
+/// each (`~` where the layer reads `-` at a list item's start); the layer's must be what an
+/// English run reads well ([`is_layer_punct`]).
+fn marks_for_marks(first: &str, layer: &str) -> Option<String> {
+    let all = |s: &str, ok: fn(char) -> bool| !s.is_empty() && s.chars().all(ok);
+    let swapped = all(first, is_replaceable_punct)
+        && all(layer, is_layer_punct)
+        && first.chars().count() == layer.chars().count()
+        && first != layer;
+    swapped.then(|| layer.to_string())
+}
+
 /// Brackets: a layer that adds or drops one is not taken (they come in pairs, and a lone one
 /// is more often a speck or a stroke than the page's).
 fn is_bracket(c: char) -> bool {
@@ -260,8 +338,29 @@ pub fn symbols_from_layer(first: &str, confidence: f32, layer: &str) -> Option<S
     if is_code_pair(first, layer) {
         return code_from_layer(first, confidence, layer);
     }
-    let (f_lead, f_core, f_trail) = split_edges(first)?;
+    if confidence < LOST_CONFIDENCE
+        && let Some(number) = number_for_letters(first, layer)
+    {
+        return Some(number);
+    }
+    let Some((f_lead, f_core, f_trail)) = split_edges(first) else {
+        return marks_for_marks(first, layer);
+    };
     let (l_lead, l_core, l_trail) = split_edges(layer)?;
+    if confidence < SURE_EDIT_CONFIDENCE
+        && !brackets_pair_up(first)
+        && !layer.chars().any(is_bracket)
+        && skeleton(f_core) != skeleton(l_core)
+    {
+        // a lone bracket only `vie` saw, on a word it misread: a speck (`(õ` where the layer
+        // reads `té`, of `tổ`)
+        let out = format!(
+            "{}{f_core}{}",
+            f_lead.replace(is_bracket, ""),
+            f_trail.replace(is_bracket, "")
+        );
+        return (out != first).then_some(out);
+    }
     let edges_ok = |s: &str, ok: fn(char) -> bool| s.chars().all(ok);
     let edges_are_punct = edges_ok(l_lead, is_layer_punct)
         && edges_ok(l_trail, is_layer_punct)
@@ -288,6 +387,15 @@ pub fn symbols_from_layer(first: &str, confidence: f32, layer: &str) -> Option<S
     } else {
         return None;
     };
+    // the same letters in another case: `vie` misreads the case of letters shaped alike in
+    // both (`Xây`, `Ổn`, `Sát` inside a sentence), an English run reads them as it does Latin
+    let cased;
+    let core = if f_skeleton == l_skeleton {
+        cased = with_case_of(core, l_core);
+        cased.as_str()
+    } else {
+        core
+    };
     // a bracket added or dropped is taken only where it pairs the word's brackets up
     let pairs_up = brackets_pair_up(layer) && !brackets_pair_up(first);
     let brackets = [f_lead, f_trail, l_lead, l_trail]
@@ -295,7 +403,8 @@ pub fn symbols_from_layer(first: &str, confidence: f32, layer: &str) -> Option<S
         .any(|e| e.chars().any(is_bracket));
     let brackets = brackets && !pairs_up;
     if !swapped && (confidence >= SURE_EDIT_CONFIDENCE || brackets) {
-        return None;
+        let out = format!("{f_lead}{core}{f_trail}");
+        return (out != first).then_some(out);
     }
     let out = format!("{l_lead}{core}{l_trail}");
     (out != first).then_some(out)
@@ -511,8 +620,28 @@ mod tests {
         // a digit the layer reads among vie's letters is the letter it looks like
         assert_eq!(from("‡ời", "1di"), Some("lời".to_string()));
         assert_eq!(from("‡ời", "7di"), None);
-        // a word without letters or digits is left to the first reading
+        // a word without letters or digits takes the layer's ASCII marks, as many
         assert_eq!(from("-", "—"), None);
+        assert_eq!(from("~", "-"), Some("-".to_string()));
+        assert_eq!(from("~", "--"), None);
+        assert_eq!(symbols_from_layer("~", 96.0, "-"), None);
+        // a number the layer reads where vie hardly saw letters
+        assert_eq!(symbols_from_layer("Lũ", 34.0, "18"), Some("18".to_string()));
+        assert_eq!(symbols_from_layer("Lũ", 70.0, "18"), None);
+        assert_eq!(symbols_from_layer("lỗ", 34.0, "16a"), None);
+        // an English run's reading of vie's letters is no number
+        assert_eq!(symbols_from_layer("lò", 34.0, "16"), None);
+        assert_eq!(symbols_from_layer("ô", 34.0, "6"), None);
+        assert_eq!(symbols_from_layer("t.", 34.0, "1."), Some("1.".to_string()));
+        // the case of the same letters from the layer
+        assert_eq!(from("Xây", "xay"), Some("xây".to_string()));
+        assert_eq!(from("khoa,", "Khoa,"), Some("Khoa,".to_string()));
+        assert_eq!(from("sỐ,", "so,"), Some("số,".to_string()));
+        assert_eq!(symbols_from_layer("Xây", 96.0, "xay"), None);
+        assert_eq!(from("Bộ", "B6"), None);
+        // a lone bracket only vie saw, on a word it misread
+        assert_eq!(from("(õ", "té"), Some("õ".to_string()));
+        assert_eq!(from("(Kèm", "(Kem"), None);
         // rules and specks are not punctuation
         assert_eq!(from("chính", "_chinh"), None);
         // a swapped mark needs less doubt than an added one

@@ -239,27 +239,43 @@ fn same_place(a: [u32; 4], b: [u32; 4]) -> bool {
     v * 2 >= a[3].min(b[3]).max(1) && h * 2 >= a[2].min(b[2]).max(1)
 }
 
+/// Whether the centre of box `a` lies inside box `b` (both `[x, y, w, h]`).
+fn centre_inside(a: [u32; 4], b: [u32; 4]) -> bool {
+    let (cx, cy) = (a[0] + a[2] / 2, a[1] + a[3] / 2);
+    b[0] <= cx && cx < b[0] + b[2] && b[1] <= cy && cy < b[1] + b[3]
+}
+
 /// For each box of `first`, the one box of `second` at the same place ([`same_place`]), when
 /// exactly one is and it is at the place of no other first box: a word split or merged by one
-/// reading stays unpaired.
+/// reading stays unpaired. Where other first boxes reach it too, it still pairs with the one
+/// whose centre lies inside it when no other's does (a speck Tesseract boxed wide, over the
+/// word beside it, takes no word from it).
 pub fn pair_by_boxes(first: &[[u32; 4]], second: &[[u32; 4]]) -> Vec<Option<usize>> {
-    let mut claims = vec![0u32; second.len()];
+    let mut claims: Vec<Vec<usize>> = vec![Vec::new(); second.len()];
     let found: Vec<Vec<usize>> = first
         .iter()
-        .map(|&a| {
+        .enumerate()
+        .map(|(i, &a)| {
             let hits: Vec<usize> = (0..second.len())
                 .filter(|&j| same_place(a, second[j]))
                 .collect();
             for &j in &hits {
-                claims[j] += 1;
+                claims[j].push(i);
             }
             hits
         })
         .collect();
     found
         .into_iter()
-        .map(|hits| match hits[..] {
-            [j] if claims[j] == 1 => Some(j),
+        .enumerate()
+        .map(|(i, hits)| match hits[..] {
+            [j] if claims[j].len() == 1 => Some(j),
+            [j] => {
+                let inside = |k: usize| centre_inside(first[k], second[j]);
+                let centred: Vec<usize> =
+                    claims[j].iter().copied().filter(|&k| inside(k)).collect();
+                (centred == [i]).then_some(j)
+            }
             _ => None,
         })
         .collect()
@@ -413,6 +429,12 @@ mod tests {
         // a word on another line is never at the same place
         assert!(!same_place([10, 10, 40, 30], [10, 50, 40, 30]));
         assert_eq!(pair_by_boxes(&first, &[]), vec![None, None, None]);
+        // a speck boxed wide over the word beside it takes no word from it
+        let speck_and_word = [[302, 775, 66, 63], [318, 824, 23, 24]];
+        assert_eq!(
+            pair_by_boxes(&speck_and_word, &[[319, 816, 15, 33]]),
+            vec![None, Some(0)]
+        );
     }
 
     /// The word slots of `line` priced by `r` with `words` of the first reading and `layer`.
