@@ -293,12 +293,19 @@ fn split_edges(word: &str) -> Option<(&str, &str, &str)> {
 }
 
 /// Whether two skeletons ([`skeleton`]) are one word misread: at most a third of the longer
-/// one's characters differ, and they have the same digits.
+/// one's characters differ, or only vowels for vowels (an English run reads a marked vowel as
+/// another: `bé` for `bộ`); and they have the same digits.
 fn look_alike(a: &str, b: &str) -> bool {
     let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let vowels_as_one = |s: &str| -> String {
+        s.chars()
+            .map(|c| if "aeiouy".contains(c) { '*' } else { c })
+            .collect()
+    };
     let (a_chars, b_chars): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     digits(a) == digits(b)
-        && crate::score::edit_distance(&a_chars, &b_chars) * 3 <= a_chars.len().max(b_chars.len())
+        && (crate::score::edit_distance(&a_chars, &b_chars) * 3 <= a_chars.len().max(b_chars.len())
+            || vowels_as_one(a) == vowels_as_one(b))
 }
 
 /// The letters and digits of `s`, lowercase, marks and `đ` folded.
@@ -471,6 +478,7 @@ fn split_pieces(
 /// use sohoa::repair::join_split_word;
 /// assert_eq!(join_split_word(&["v", "iệc"], 70.0, "viec"), Some("việc".to_string()));
 /// assert_eq!(join_split_word(&["38:", "2019/QH14"], 60.0, "38/2019/QH14"), Some("38/2019/QH14".to_string()));
+/// assert_eq!(join_split_word(&["€", "hương"], 50.0, "Chuong"), Some("Chương".to_string()));
 /// assert_eq!(join_split_word(&["v", "iệc"], 70.0, "vice"), None); // other letters
 /// assert_eq!(join_split_word(&["v", "iệc"], 93.0, "viec"), None); // vie was sure
 /// assert_eq!(join_split_word(&["cơ", "quan,"], 70.0, "coquan,"), None); // two syllables
@@ -481,6 +489,11 @@ pub fn join_split_word(pieces: &[&str], confidence: f32, layer: &str) -> Option<
         return None;
     }
     let joined: String = pieces.concat();
+    // a piece of no Vietnamese letter takes the layer's at its place (`€` `hương`: `Chương`)
+    let joined = match joined.chars().any(is_foreign) {
+        true => foreign_from_layer(&joined, layer).unwrap_or(joined),
+        false => joined,
+    };
     // a code's pieces are each code-like: a word beside a code (`số` `02/2025`) stays a word
     let code_like =
         |p: &str| p.chars().any(|c| c.is_ascii_digit()) || !p.chars().any(char::is_lowercase);
@@ -633,6 +646,10 @@ mod tests {
         assert_eq!(symbols_from_layer("lò", 34.0, "16"), None);
         assert_eq!(symbols_from_layer("ô", 34.0, "6"), None);
         assert_eq!(symbols_from_layer("t.", 34.0, "1."), Some("1.".to_string()));
+        // punctuation where the layer misread a marked vowel as another
+        assert_eq!(from("bộ.", "bé,"), Some("bộ,".to_string()));
+        assert_eq!(from("bộ.", "ba,"), Some("bộ,".to_string()));
+        assert_eq!(from("bộ.", "bat,"), None);
         // the case of the same letters from the layer
         assert_eq!(from("Xây", "xay"), Some("xây".to_string()));
         assert_eq!(from("khoa,", "Khoa,"), Some("Khoa,".to_string()));
