@@ -35,8 +35,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-RENDERED = [("05", "poor", 711), ("12", "office", 712), ("17", "poor", 713)]
-SCANNER = [("03", 721), ("20", 722)]
+RENDERED = [("05", "poor", 711), ("12", "office", 712), ("17", "poor", 713),
+            # check documents added after the combination was built (not tuned on)
+            ("02", "poor", 741), ("13", "office", 742), ("21", "poor", 743)]
+SCANNER = [("03", 721), ("20", 722),
+           ("08", 731), ("11", 732), ("16", 733), ("19", 734)]
 SMALL_LINES = 20
 DOC_LINES = 45
 
