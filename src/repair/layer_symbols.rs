@@ -417,9 +417,10 @@ pub fn symbols_from_layer(first: &str, confidence: f32, layer: &str) -> Option<S
     (out != first).then_some(out)
 }
 
-/// Widest space between two pieces of one word split by `vie`, in the pieces' height: a
-/// space between words is a third of it or more.
-const SPLIT_GAP_HEIGHTS: f32 = 0.25;
+/// Widest space between two pieces of one word split by `vie`, in the pieces' height. A
+/// space between words is about a third of it, so two words may pass this too: they are
+/// joined only where the layer read them as one word and [`join_split_word`]'s letters agree.
+const SPLIT_GAP_HEIGHTS: f32 = 0.35;
 
 /// Runs of two or more consecutive first-reading words of one line, none paired, whose box
 /// centres all lie in one layer word's box, each piece a narrow space from the next: a word
