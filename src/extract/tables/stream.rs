@@ -11,8 +11,10 @@
 //! two) at least [`GAP_PER_HEIGHT`] of a line height wide (wider than a stretched space) in
 //! every line of the block; at least [`MIN_ROWS`] lines with two cells or more; a first line
 //! (the header) that fills most columns and names them with letters; every column filled in two
-//! lines or more; short cells ([`MAX_CELL_CHARS`]), so no run of sentences. Each text line is a
-//! row (a cell wrapped over two lines gives two rows, as Camelot's stream mode does).
+//! lines or more; short cells ([`MAX_CELL_CHARS`]), so no run of sentences. Unlike Camelot's
+//! stream mode, which makes each text line a row, a header wrapped over lines down to the first
+//! row label (`1`, `Bước 1`) is one row, and a line that leaves the first column empty and
+//! fills at most half the columns continues the row above (a wrapped cell).
 //!
 //! ```
 //! use sohoa::extract::tables::stream::{TextBox, find_tables};
@@ -58,11 +60,13 @@ const MAX_LINE_SPACE: f32 = 1.5;
 const MAX_WORDS: usize = 100_000;
 const MAX_LINES: usize = 5_000;
 
-/// One text line: its words left to right, and its top and bottom.
+/// One text line: its words left to right, its top and bottom, and its base (the median of its
+/// words' bottoms: the baseline, whatever the marks and descenders of a few words).
 struct TextLine<'a> {
     words: Vec<&'a TextBox>,
     top: f32,
     bottom: f32,
+    base: f32,
 }
 
 impl TextLine<'_> {
@@ -161,7 +165,15 @@ pub fn find_tables(words: &[TextBox], taken: &[[f32; 4]]) -> Vec<Grid> {
             let words: Vec<&TextBox> = words.into_iter().copied().collect();
             let top = words.iter().map(|w| w.bbox[1]).fold(f32::MAX, f32::min);
             let bottom = words.iter().map(|w| w.bbox[3]).fold(f32::MIN, f32::max);
-            TextLine { words, top, bottom }
+            let mut bottoms: Vec<f32> = words.iter().map(|w| w.bbox[3]).collect();
+            bottoms.sort_by(f32::total_cmp);
+            let base = bottoms[bottoms.len() / 2];
+            TextLine {
+                words,
+                top,
+                bottom,
+                base,
+            }
         })
         .collect();
     if lines.len() > MAX_LINES {
@@ -218,7 +230,66 @@ fn table_from(lines: &[TextLine], start: usize) -> Option<(Grid, usize)> {
     let block = &lines[start..end];
     let xs = boundaries(block, &gaps(block, min_gap));
     let rows: Vec<Vec<String>> = block.iter().map(|l| cells_of(l, &xs)).collect();
-    is_table(&rows).then(|| (grid_of(lines, start, end, xs), end))
+    let pitches: Vec<f32> = block.windows(2).map(|w| w[1].base - w[0].base).collect();
+    let runs = row_runs(&rows, &pitches, height);
+    is_table(&rows).then(|| (grid_of(lines, start, end, &runs, xs), end))
+}
+
+/// Line pitches of a table's body more than this share of a line height apart fall in two
+/// groups: lines of one row, and rows (spaced by the cells' padding).
+const PITCH_SPREAD: f32 = 0.2;
+
+/// The header lines of a table at most: a header is made of its first lines down to the first
+/// line whose first cell is a row label, when one comes this soon.
+const MAX_HEADER_LINES: usize = 6;
+
+/// A row label at the start of a first cell: a number (`1`, `1.2`, `3)`), a Roman number (`II.`),
+/// a letter item (`a)`) or a word and a number (`Bước 1`).
+static ROW_LABEL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"^(?:\(?\d{1,3}(?:\.\d{1,3})*[.)]?|[IVXLC]{1,6}[.)]?|\p{Ll}[.)]|\p{L}+ \d{1,3}[.:]?)(?:\s|$)",
+    )
+    .expect("regex")
+});
+
+/// The rows of a block as runs of its lines (`cells`: each line's cells; `pitches`: from each
+/// line's base to the next's). The header is the first line, or the first lines down to the
+/// first one that starts with a row label (a header wrapped over several lines). A body line
+/// goes on with the row above (a cell wrapped over lines) when it stands closer to it than rows
+/// stand to each other: the body's pitches fall in two groups more than [`PITCH_SPREAD`] of a
+/// line height apart (rows are spaced by their cells' padding), and its own is in the lower. A
+/// line whose first cell starts with a row label, or any other, starts a row: where all lines
+/// are spaced alike, a line is a row, as in Camelot's stream mode (a line whose first cell is
+/// empty may be a row whose number the OCR missed).
+///
+/// ```text
+/// Thứ tự   Đơn vị/người   Nội dung                       header (3 lines)
+/// công     thực hiện      công việc
+/// việc
+/// Bước 1   Bộ phận một    Kiểm tra, hướng dẫn, tiếp      row 1 (2 lines)
+///                         nhận hồ sơ
+/// ```
+fn row_runs(cells: &[Vec<String>], pitches: &[f32], height: f32) -> Vec<std::ops::Range<usize>> {
+    let first_cell = |k: usize| cells[k].first().map_or("", |c| c.trim());
+    let header_end = (1..cells.len().min(MAX_HEADER_LINES + 1))
+        .find(|&k| ROW_LABEL.is_match(first_cell(k)))
+        .unwrap_or(1);
+    let body = pitches.get(header_end..).unwrap_or_default();
+    let lowest = body.iter().copied().fold(f32::MAX, f32::min);
+    let highest = body.iter().copied().fold(f32::MIN, f32::max);
+    let tight = |k: usize| {
+        highest - lowest > PITCH_SPREAD * height && pitches[k - 1] < (lowest + highest) / 2.0
+    };
+    let mut runs = Vec::with_capacity(cells.len());
+    runs.push(0..header_end);
+    for k in header_end..cells.len() {
+        let continues = k > header_end && !ROW_LABEL.is_match(first_cell(k)) && tight(k);
+        match runs.last_mut() {
+            Some(run) if continues => run.end = k + 1,
+            _ => runs.push(k..k + 1),
+        }
+    }
+    runs
 }
 
 /// The strict test of a block's rows (see the module's documentation).
@@ -246,9 +317,16 @@ fn is_table(rows: &[Vec<String>]) -> bool {
     header_ok && columns_used && short
 }
 
-/// The grid of lines `start..end` with column boundaries `xs`: row boundaries halfway between
-/// lines, the outer edges a little outside the text but never over a neighbouring line.
-fn grid_of(lines: &[TextLine], start: usize, end: usize, mut xs: Vec<f32>) -> Grid {
+/// The grid of lines `start..end` whose rows are the `runs` of lines (counted from `start`),
+/// with column boundaries `xs`: row boundaries halfway between the runs, the outer edges a
+/// little outside the text but never over a neighbouring line.
+fn grid_of(
+    lines: &[TextLine],
+    start: usize,
+    end: usize,
+    runs: &[std::ops::Range<usize>],
+    mut xs: Vec<f32>,
+) -> Grid {
     let height = lines[start].height();
     let pad = 0.3 * height;
     let above = start.checked_sub(1).map_or(pad, |k| {
@@ -258,7 +336,8 @@ fn grid_of(lines: &[TextLine], start: usize, end: usize, mut xs: Vec<f32>) -> Gr
         ((l.top - lines[end - 1].bottom) / 2.0).clamp(0.0, pad)
     });
     let mut ys = vec![lines[start].top - above];
-    for k in start + 1..end {
+    for run in runs.iter().skip(1) {
+        let k = start + run.start;
         ys.push((lines[k - 1].bottom + lines[k].top) / 2.0);
     }
     ys.push(lines[end - 1].bottom + below);
@@ -380,9 +459,14 @@ mod tests {
     /// Words laid out as printed: each row a list of `(x, text)`, rows `pitch` apart, every
     /// character 6 units wide and 12 high.
     fn page(rows: &[&[(f32, &str)]], pitch: f32) -> Vec<TextBox> {
+        let ys: Vec<f32> = (0..rows.len()).map(|r| r as f32 * pitch).collect();
+        page_at(rows, &ys)
+    }
+
+    /// [`page`] with each row's top given.
+    fn page_at(rows: &[&[(f32, &str)]], ys: &[f32]) -> Vec<TextBox> {
         let mut words = Vec::new();
-        for (r, row) in rows.iter().enumerate() {
-            let y = r as f32 * pitch;
+        for (row, &y) in rows.iter().zip(ys) {
             for &(x0, cell) in row.iter() {
                 let mut x = x0;
                 for word in cell.split_whitespace() {
@@ -457,6 +541,57 @@ mod tests {
         assert_eq!(read[0], ["TT", "Ngày", "Gạo tẻ", "Gạo nếp", "Ghi chú"]);
         assert_eq!(read[2], ["2", "03/3/26", "", "", ""]);
         assert_eq!(read[4], ["", "Bình quân", "15.300", "21.150", "-"]);
+    }
+
+    #[test]
+    fn a_header_and_cells_wrapped_over_lines_are_one_row_each() {
+        let layout: &[&[(f32, &str)]] = &[
+            &[
+                (0.0, "Thứ tự"),
+                (60.0, "Đơn vị"),
+                (140.0, "Nội dung"),
+                (260.0, "Thời gian"),
+            ],
+            &[(0.0, "công"), (60.0, "thực hiện"), (260.0, "thực hiện")],
+            &[
+                (0.0, "Bước 1"),
+                (60.0, "Bộ phận"),
+                (140.0, "Kiểm tra hồ sơ"),
+                (260.0, "02 giờ"),
+            ],
+            &[(60.0, "một cửa"), (140.0, "và hướng dẫn")],
+            &[
+                (0.0, "Bước 2"),
+                (60.0, "Lãnh đạo"),
+                (140.0, "Phân công"),
+                (260.0, "04 giờ"),
+            ],
+        ];
+        // rows spaced by their cells' padding, a cell's lines closer
+        let words = page_at(layout, &[0.0, 14.0, 32.0, 46.0, 64.0]);
+        let grids = find_tables(&words, &[]);
+        assert_eq!(grids.len(), 1);
+        assert_eq!(
+            rows_of(&words, &grids[0]),
+            vec![
+                vec![
+                    "Thứ tự công",
+                    "Đơn vị thực hiện",
+                    "Nội dung",
+                    "Thời gian thực hiện"
+                ],
+                vec![
+                    "Bước 1",
+                    "Bộ phận một cửa",
+                    "Kiểm tra hồ sơ và hướng dẫn",
+                    "02 giờ"
+                ],
+                vec!["Bước 2", "Lãnh đạo", "Phân công", "04 giờ"],
+            ]
+        );
+        // spaced alike, each line is a row
+        let words = page(layout, 16.0);
+        assert_eq!(rows_of(&words, &find_tables(&words, &[])[0]).len(), 4);
     }
 
     #[test]
