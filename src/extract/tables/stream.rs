@@ -50,9 +50,10 @@ pub const MIN_ROWS: usize = 3;
 /// even a justified line's stretched one (about a third of the height), less than a table's
 /// column padding (about an em).
 pub const GAP_PER_HEIGHT: f32 = 0.6;
-/// A cell holds at most this many characters on a line: a table's cells are short; a line of
-/// running text is not a cell.
-pub const MAX_CELL_CHARS: usize = 40;
+/// A cell holds at most this many characters on a line: two thirds of a line of running text
+/// (about 90 on an A4 page), what the widest of four columns leaves room for; a line of running
+/// text is not a cell.
+pub const MAX_CELL_CHARS: usize = 60;
 /// A line joins the block only when the space above it is at most this many line heights (a
 /// blank line or a paragraph's spacing ends a table).
 const MAX_LINE_SPACE: f32 = 1.5;
@@ -670,7 +671,7 @@ mod tests {
                 (100.0, "3"),
                 (
                     160.0,
-                    "một câu văn rất dài không phải là một ô của bảng nào",
+                    "một câu văn rất dài không phải là một ô của bảng nào mà là một đoạn văn",
                 ),
             ],
             &[(0.0, "1"), (40.0, "2"), (100.0, "3"), (160.0, "4")],
