@@ -1,7 +1,8 @@
 //! Tables end to end: `sohoa extract` on text with ` | ` rows and on rendered PDFs and scans of
 //! tables (`fixtures/tables/`, made by `scripts/make_table_pdfs.py`), the `tables` member
-//! against the JSON Schema, `--tables-csv`, targets from a target table, and bad input (a huge
-//! table, a form page of only lines) in bounded time.
+//! against the JSON Schema, `--tables-csv`, targets from a target table, a table without rules
+//! beside two-column layouts that are no table, and bad input (a huge table, a form page of only
+//! lines) in bounded time.
 
 mod common;
 
@@ -243,6 +244,38 @@ fn a_scan_under_an_old_ocr_layer_is_read_from_its_image() {
     };
     assert_eq!(rows(&layered).len(), 2);
     assert_eq!(rows(&layered), rows(&image));
+}
+
+/// The rows of `fixtures/tables/prices.txt`'s one data table (its other ` | ` blocks are the
+/// issuer | motto header and the signature block).
+fn prices_rows() -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(repo("fixtures/tables/prices.txt")).expect("prices.txt");
+    let tables = sohoa::extract::tables::from_text(&text);
+    assert_eq!(tables.len(), 3);
+    tables[1].rows.clone()
+}
+
+#[test]
+fn a_table_without_rules_is_read_and_two_column_layouts_are_not() {
+    // prices.pdf: `scripts/make_table_pdfs.py fixtures/tables/prices.txt --out DIR --unruled
+    // prices:1 --unruled prices:2 --unruled prices:3 --scans skewed`: the issuer | motto
+    // header, a 6-column price table and the recipients | signature block, all laid out with
+    // spaces only; prices-scan-1.png is its page at 200 dpi, skewed and bilevel.
+    let printed = prices_rows();
+    let (v, _) = extract_file(&repo("fixtures/tables/prices.pdf"));
+    let tables = v["metadata"]["tables"].as_array().expect("tables");
+    assert_eq!(tables.len(), 1, "{tables:#?}");
+    assert_eq!(rows_of(&tables[0]), printed);
+    assert_eq!(
+        tables[0]["caption"],
+        "Bảng 1. Giá bán lẻ bình quân (đồng/kg)"
+    );
+    let (v, _) = extract_file(&repo("fixtures/tables/prices-scan-1.png"));
+    let tables = v["metadata"]["tables"].as_array().expect("tables");
+    assert_eq!(tables.len(), 1, "{tables:#?}");
+    let read = rows_of(&tables[0]);
+    assert_eq!(read.len(), printed.len(), "{read:?}");
+    assert!(cells_right(&read, &printed) >= 0.9, "{read:?}");
 }
 
 #[test]

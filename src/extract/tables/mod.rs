@@ -9,7 +9,9 @@
 //!
 //! Ruled pages of both kinds go through the same cell grid (`grid.rs`): merged cells are written
 //! once, in their top-left position, and the positions they span are left `""`, as the gold
-//! `SCHEMA.md` asks. A table whose header names years and values also yields
+//! `SCHEMA.md` asks. Where a page has no ruled grid, a table laid out with spaces only is found
+//! from where its words stand (`stream.rs`, Camelot's stream mode) and read into the same kind
+//! of grid. A table whose header names years and values also yields
 //! [`super::Target`]s (`targets.rs`).
 //!
 //! ```
@@ -27,6 +29,8 @@ pub mod pdf;
 mod read;
 #[cfg(feature = "ocr")]
 pub mod scan;
+#[cfg(feature = "ocr")]
+pub mod stream;
 mod targets;
 mod text;
 

@@ -1,7 +1,9 @@
 //! Tables of born-digital PDF pages: the cell grids of the page's ruling lines
-//! ([`super::grid`]), each cell's text from the characters whose centres fall inside it.
+//! ([`super::grid`]) and, outside them, of tables laid out without rules ([`super::stream`]),
+//! each cell's text from the characters whose centres fall inside it.
 
 use super::grid::{self, Grid, Line};
+use super::stream;
 use super::{Table, is_caption};
 use crate::ingest::pdf_objects::PageObjects;
 
@@ -27,7 +29,7 @@ pub struct PageTable {
     pub ends_low: bool,
 }
 
-/// The ruled tables of one page (`page`: 1-based number).
+/// The tables of one page (`page`: 1-based number): ruled, and laid out without rules.
 ///
 /// ```
 /// use sohoa::ingest::pdf_objects::{PageObjects, Rule, CharBox};
@@ -52,7 +54,9 @@ pub fn page_tables(page: &PageObjects, number: u32) -> Vec<PageTable> {
             }
         })
         .collect();
-    let grids = grid::find_grids(&lines, RULE_TOLERANCE);
+    let mut grids = grid::find_grids(&lines, RULE_TOLERANCE);
+    grids.extend(unruled_grids(page, &grids));
+    grids.sort_by(|a, b| a.ys[0].total_cmp(&b.ys[0]));
     let mut per_cell: Vec<Vec<Vec<Positioned>>> = grids
         .iter()
         .map(|g| vec![Vec::new(); g.cells.len()])
@@ -98,6 +102,13 @@ pub fn page_tables(page: &PageObjects, number: u32) -> Vec<PageTable> {
             })
         })
         .collect()
+}
+
+/// The grids of the tables without rules among the characters outside the ruled `grids`.
+fn unruled_grids(page: &PageObjects, grids: &[Grid]) -> Vec<Grid> {
+    let taken: Vec<[f32; 4]> = grids.iter().map(Grid::bbox).collect();
+    let chars: Vec<Positioned> = page.chars.iter().map(|c| (c.c, c.bbox)).collect();
+    stream::find_tables(&stream::words_of_chars(&chars), &taken)
 }
 
 /// The text line just above a table (less than two line heights of space between), when it

@@ -16,6 +16,7 @@
 use super::grid::{self, Line, group_lines};
 use super::pdf::PageTable;
 use super::read::PageWords;
+use super::stream::{self, TextBox};
 use super::{Table, is_caption};
 use crate::ingest::{Document, PageContent, PageOptions, Word};
 use crate::ocr::{OcrOptions, Segmentation, recognize_block_scored};
@@ -213,7 +214,12 @@ pub fn image_tables(
         .collect();
     slopes.sort_by(f64::total_cmp);
     let turn = Turn {
-        slope: slopes.get(slopes.len() / 2).copied().unwrap_or(0.0),
+        slope: slopes
+            .get(slopes.len() / 2)
+            .copied()
+            // no long rule: the slope of the OCR's text lines, for a table without rules
+            .or_else(|| stream::text_slope(words, dpi_f as f32))
+            .unwrap_or(0.0),
         cx: f64::from(w) / 2.0,
         cy: f64::from(h) / 2.0,
     };
@@ -238,7 +244,10 @@ pub fn image_tables(
             y1 as f32,
         ));
     }
-    let grids = grid::find_grids(&lines, (dpi_f / 25.0) as f32);
+    let mut grids = grid::find_grids(&lines, (dpi_f / 25.0) as f32);
+    let placed: Vec<PlacedWord> = words.iter().filter_map(|w| place(w, turn)).collect();
+    grids.extend(unruled_grids(&placed, &grids));
+    grids.sort_by(|a, b| a.ys[0].total_cmp(&b.ys[0]));
     if grids.iter().map(|g| g.cells.len()).sum::<usize>() > MAX_CELLS {
         return Vec::new();
     }
@@ -263,7 +272,6 @@ pub fn image_tables(
     let margin = (dpi_f / 100.0).max(2.0);
     let mut out = Vec::new();
     let mut stopped = false;
-    let placed: Vec<PlacedWord> = words.iter().filter_map(|w| place(w, turn)).collect();
     for g in &grids {
         let cells = assign(&placed, g, (dpi_f / 25.0) as f32);
         let mut texts = Vec::with_capacity(g.cells.len());
@@ -350,6 +358,20 @@ pub fn image_tables(
         });
     }
     out
+}
+
+/// The grids of the tables without rules ([`stream`]) among the page words outside the ruled
+/// `grids`; their cells are then read as ruled cells are.
+fn unruled_grids(placed: &[PlacedWord], grids: &[grid::Grid]) -> Vec<grid::Grid> {
+    let words: Vec<TextBox> = placed
+        .iter()
+        .map(|w| TextBox {
+            text: w.text.clone(),
+            bbox: w.bbox,
+        })
+        .collect();
+    let taken: Vec<[f32; 4]> = grids.iter().map(grid::Grid::bbox).collect();
+    stream::find_tables(&words, &taken)
 }
 
 /// A word of the page's OCR in turned-back coordinates.
