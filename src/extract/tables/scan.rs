@@ -19,7 +19,7 @@ use super::read::PageWords;
 use super::{Table, is_caption};
 use crate::ingest::{Document, PageContent, PageOptions, Word};
 use crate::ocr::{BlockReading, OcrOptions, Segmentation, recognize_block_scored};
-use crate::repair::{Detail, Mode, Repairer, SecondReading, Session, pair_by_boxes};
+use crate::repair::{Detail, Mode, Repairer, SecondReading, Session};
 use image::GrayImage;
 use rustc_hash::FxHashMap;
 
@@ -805,23 +805,14 @@ fn repair_cell(
     mode: Mode,
 ) -> String {
     let mut session = Session::default();
-    // a word both readings read alike is no evidence against the first: only the page words
-    // that differ from the own word at their place are a second reading
-    let page_boxes: Vec<[u32; 4]> = page_words.iter().map(|w| w.1).collect();
-    let read_boxes: Vec<[u32; 4]> = read.words.iter().map(|w| w.bbox).collect();
-    let pairs = pair_by_boxes(&page_boxes, &read_boxes);
-    let differing: Vec<(&str, [u32; 4])> = page_words
-        .iter()
-        .zip(pairs)
-        .filter(|((text, _), pair)| pair.is_none_or(|j| read.words[j].text != *text))
-        .map(|(w, _)| *w)
-        .collect();
-    if mode == Mode::Scan && !differing.is_empty() {
+    if mode == Mode::Scan && !page_words.is_empty() {
         let first = read
             .words
             .iter()
             .map(|w| (w.line, w.text.as_str(), w.bbox, w.confidence));
-        let second = SecondReading::align(&read.text, first, &differing).by_same_recogniser();
+        // a word both read alike votes for itself: the model must outweigh two readings
+        // to change it (`DA` stays `DA`)
+        let second = SecondReading::align(&read.text, first, page_words).by_same_recogniser();
         session = session.with_second_reading(second);
     }
     repairer
