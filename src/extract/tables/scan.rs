@@ -736,7 +736,8 @@ fn cut(img: &GrayImage, turn: Turn, b: [f32; 4], margin: f64) -> Option<(GrayIma
 
 /// The ruled tables of page `index` of a scanned document, cells from the page OCR's `words`
 /// (boxes in the pixels of the page image; none: each cell OCR'd on its own). A cell OCR'd on
-/// its own is repaired as a line of the page text is (`repairer`, scan mode for `vie`).
+/// its own is repaired as a line of the page text is (`repairer`, scan mode for `vie`), with
+/// the page words of the cell as its second reading ([`repair_cell`]).
 pub fn page_tables(
     doc: &Document,
     index: u32,
