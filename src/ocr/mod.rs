@@ -251,20 +251,39 @@ pub fn recognize_block(
     options: &OcrOptions,
 ) -> Result<String, Error> {
     recognize_block_scored(image, dpi, options, Segmentation::Block)
-        .map(|(text, _)| text.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|b| b.text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// One block read by [`recognize_block_scored`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BlockReading {
+    /// The text, one line per line read (spaces squashed, no empty line), NFC.
+    pub text: String,
+    /// Mean word confidence (0–100; 0 for no word).
+    pub confidence: f32,
+    /// The words, with boxes in the block image's pixels; `line` counts the lines of `text`.
+    pub words: Vec<Word>,
 }
 
 /// Like [`recognize_block`], segmented as `segmentation` says (`Line` for a one-line cell),
-/// with the mean word confidence (0–100; 0 for no word), to weigh this reading against another
-/// of the same text. The text keeps its lines (one per line read, spaces squashed, no empty
-/// line), so a caller joins them as it joins the page's lines (a line broken after a hyphen:
+/// with the mean word confidence, to weigh this reading against another of the same text,
+/// and the words with their boxes, to align it with another word by word. The text keeps its
+/// lines, so a caller joins them as it joins the page's lines (a line broken after a hyphen:
 /// `NQ-` / `CP`).
+///
+/// ```no_run
+/// use sohoa::ocr::{OcrOptions, Segmentation, recognize_block_scored};
+/// let cell = image::open("cell.png").unwrap().to_luma8();
+/// let read = recognize_block_scored(&cell, 300, &OcrOptions::default(), Segmentation::Block)?;
+/// println!("{} ({} words, {:.0})", read.text, read.words.len(), read.confidence);
+/// # Ok::<(), sohoa::ocr::Error>(())
+/// ```
 pub fn recognize_block_scored(
     image: &image::GrayImage,
     dpi: u32,
     options: &OcrOptions,
     segmentation: Segmentation,
-) -> Result<(String, f32), Error> {
+) -> Result<BlockReading, Error> {
     let (text, tsv, _) = run_engine(image, dpi, options, segmentation)?;
     let words = parse_tsv(&tsv);
     let confidence = if words.is_empty() {
@@ -278,7 +297,11 @@ pub fn recognize_block_scored(
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("\n");
-    Ok((text.nfc().collect(), confidence))
+    Ok(BlockReading {
+        text: text.nfc().collect(),
+        confidence,
+        words,
+    })
 }
 
 /// Recognises a grey-scale page image and returns its text and words.

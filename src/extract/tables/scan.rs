@@ -19,8 +19,8 @@ use super::read::PageWords;
 use super::stream::{self, TextBox};
 use super::{Table, is_caption};
 use crate::ingest::{Document, PageContent, PageOptions, Word};
-use crate::ocr::{OcrOptions, Segmentation, recognize_block_scored};
-use crate::repair::{Detail, Mode, Repairer};
+use crate::ocr::{BlockReading, OcrOptions, Segmentation, recognize_block_scored};
+use crate::repair::{Detail, Mode, Repairer, SecondReading, Session};
 use image::GrayImage;
 use rustc_hash::FxHashMap;
 
@@ -175,9 +175,11 @@ impl Turn {
     }
 }
 
-/// Reads a cell's pixels on its own (`true`: as one line): its text and mean word confidence;
+/// Reads a cell's pixels on its own (`true`: as one line), given the page OCR's words there
+/// (boxes in the cell image's pixels) as another reading: its text and mean word confidence;
 /// `None` stops the page's cell reading.
-pub type ReadCell<'a> = dyn FnMut(&GrayImage, bool) -> Option<(String, f32)> + 'a;
+pub type ReadCell<'a> =
+    dyn FnMut(&GrayImage, bool, &[(&str, [u32; 4])]) -> Option<(String, f32)> + 'a;
 
 /// The ruled tables of a page image at `dpi` (`number`: 1-based page).
 ///
@@ -286,12 +288,17 @@ pub fn image_tables(
                 None if stopped => String::new(),
                 _ => {
                     let own = cut(&clean, turn, c.bbox, margin)
-                        .filter(has_ink)
-                        .and_then(|cell| {
+                        .filter(|(cell, _)| has_ink(cell))
+                        .and_then(|(cell, origin)| {
                             // a cell the page read as one line is read as one line again
                             let one_line = from_words.is_some()
                                 && group_lines(&found.words, |w| w.bbox).len() == 1;
-                            read_cell(&cell, one_line).or_else(|| {
+                            let page_words: Vec<(&str, [u32; 4])> = found
+                                .words
+                                .iter()
+                                .map(|w| (w.text.as_str(), w.box_from(origin)))
+                                .collect();
+                            read_cell(&cell, one_line, &page_words).or_else(|| {
                                 stopped = true;
                                 None
                             })
@@ -326,8 +333,8 @@ pub fn image_tables(
         let band = [x0, (y0 - (dpi_f * 0.36) as f32).max(0.0), x1, y0];
         let caption = if words.is_empty() {
             cut(&clean, turn, band, margin)
-                .filter(has_ink)
-                .and_then(|b| read_cell(&b, false))
+                .filter(|(b, _)| has_ink(b))
+                .and_then(|(b, _)| read_cell(&b, false, &[]))
                 .map(|(text, _)| text)
         } else {
             let above: Vec<&PlacedWord> = placed.iter().filter(|w| w.centre_in(band)).collect();
@@ -384,9 +391,19 @@ struct PlacedWord {
     bar: bool,
     /// `[x0, y0, x1, y1]`, turned back.
     bbox: [f32; 4],
+    /// `[x, y, w, h]` in the page image's pixels, as the OCR gave it.
+    page_box: [u32; 4],
 }
 
 impl PlacedWord {
+    /// Its box in the pixels of an image cut from the page at `origin` (that image's top left
+    /// in the page's pixels).
+    fn box_from(&self, origin: [i64; 2]) -> [u32; 4] {
+        let [x, y, w, h] = self.page_box;
+        let shift = |v: u32, o: i64| (i64::from(v) - o).clamp(0, i64::from(u32::MAX)) as u32;
+        [shift(x, origin[0]), shift(y, origin[1]), w, h]
+    }
+
     fn centre(&self) -> (f32, f32) {
         (
             (self.bbox[0] + self.bbox[2]) / 2.0,
@@ -429,6 +446,7 @@ fn place(word: &Word, turn: Turn) -> Option<PlacedWord> {
         confidence: word.confidence,
         text,
         bbox: [cx - hw, cy - hh, cx + hw, cy + hh].map(|v| v as f32),
+        page_box: word.bbox,
     })
 }
 
@@ -512,6 +530,9 @@ fn tidy_cell(text: &str) -> String {
             .filter(|l| !l.is_empty())
             .map(str::to_string),
     )
+    // Tesseract at times reads one printed `Đ` twice, once as each look-alike (`QĐÐ`)
+    .replace("ĐÐ", "Đ")
+    .replace("ÐĐ", "Đ")
     .replace('Ð', "Đ")
     .replace('ð', "đ");
     let tokens: Vec<&str> = text.split_whitespace().collect();
@@ -685,9 +706,9 @@ fn has_ink(img: &GrayImage) -> bool {
 
 /// The pixels of a box given in turned-back coordinates, inset by `margin`: the upright
 /// rectangle around the (skewed) box, with the pixels outside the box painted white, padded
-/// with white (Tesseract reads text touching the border poorly). The pixels are copied, never
-/// resampled.
-fn cut(img: &GrayImage, turn: Turn, b: [f32; 4], margin: f64) -> Option<GrayImage> {
+/// with white (Tesseract reads text touching the border poorly); and where the cut's top left
+/// lies in `img`'s pixels. The pixels are copied, never resampled.
+fn cut(img: &GrayImage, turn: Turn, b: [f32; 4], margin: f64) -> Option<(GrayImage, [i64; 2])> {
     let (bx0, by0) = (f64::from(b[0]) + margin, f64::from(b[1]) + margin);
     let (bx1, by1) = (f64::from(b[2]) - margin, f64::from(b[3]) - margin);
     if bx1 <= bx0 + 2.0 || by1 <= by0 + 2.0 {
@@ -728,12 +749,17 @@ fn cut(img: &GrayImage, turn: Turn, b: [f32; 4], margin: f64) -> Option<GrayImag
             }
         }
     }
-    Some(out)
+    let origin = [
+        i64::from(x0) - i64::from(pad),
+        i64::from(y0) - i64::from(pad),
+    ];
+    Some((out, origin))
 }
 
 /// The ruled tables of page `index` of a scanned document, cells from the page OCR's `words`
 /// (boxes in the pixels of the page image; none: each cell OCR'd on its own). A cell OCR'd on
-/// its own is repaired as a line of the page text is (`repairer`, scan mode for `vie`).
+/// its own is repaired as a line of the page text is (`repairer`, scan mode for `vie`), with
+/// the page words of the cell as its second reading ([`repair_cell`]).
 pub fn page_tables(
     doc: &Document,
     index: u32,
@@ -757,19 +783,19 @@ pub fn page_tables(
         Mode::Auto
     };
     let mut failure = None;
-    let mut read_cell = |cell: &GrayImage, one_line: bool| {
+    let mut read_cell = |cell: &GrayImage, one_line: bool, page_words: &[(&str, [u32; 4])]| {
         let segmentation = if one_line {
             Segmentation::Line
         } else {
             Segmentation::Block
         };
         match recognize_block_scored(cell, dpi, options, segmentation) {
-            Ok((t, confidence)) => Some((
+            Ok(read) => Some((
                 match repairer {
-                    Some(r) => r.restore_with(&t, mode, Detail::Text).text,
-                    None => t,
+                    Some(r) => repair_cell(r, &read, page_words, mode),
+                    None => read.text,
                 },
-                confidence,
+                read.confidence,
             )),
             Err(e) => {
                 failure = Some(e.to_string());
@@ -790,6 +816,31 @@ pub fn page_tables(
         Some(e) => Err(e),
         None => Ok(found),
     }
+}
+
+/// A cell's own reading repaired; in scan mode with the page OCR's words of the cell
+/// (`page_words`, boxes in the cell image's pixels) as its second reading, so each word is
+/// taken from whichever reading the language model prefers ([`SecondReading`]).
+fn repair_cell(
+    repairer: &Repairer,
+    read: &BlockReading,
+    page_words: &[(&str, [u32; 4])],
+    mode: Mode,
+) -> String {
+    let mut session = Session::default();
+    if mode == Mode::Scan && !page_words.is_empty() {
+        let first = read
+            .words
+            .iter()
+            .map(|w| (w.line, w.text.as_str(), w.bbox, w.confidence));
+        // a word both read alike votes for itself: the model must outweigh two readings
+        // to change it (`DA` stays `DA`)
+        let second = SecondReading::align(&read.text, first, page_words).by_same_recogniser();
+        session = session.with_second_reading(second);
+    }
+    repairer
+        .restore_in(&mut session, &read.text, mode, Detail::Text)
+        .text
 }
 
 #[cfg(test)]
@@ -883,7 +934,7 @@ mod tests {
             300,
             1,
             words,
-            &mut |_, _| {
+            &mut |_, _, _| {
                 calls += 1;
                 Some((reading.0.to_string(), reading.1))
             },
@@ -935,7 +986,7 @@ mod tests {
             300,
             1,
             &words,
-            &mut |_, _| Some(("nhận và".into(), 50.0)),
+            &mut |_, _, _| Some(("nhận và".into(), 50.0)),
             &unknown,
         );
         assert_eq!(t[0].table.rows[0], vec!["nhận và", "nhận"]);
@@ -966,7 +1017,7 @@ mod tests {
         // the page OCR's reading of the middle rule, in the second row
         words.push(word_at("|", 601.0, 330.0, 6.0, 0.0, 100.0));
         words[3] = word_at("x_", BLOBS[3].0, BLOBS[3].1, 40.0, 0.0, 100.0);
-        let t = image_tables(&img, 300, 1, &words, &mut |_, _| None, &|_| 0);
+        let t = image_tables(&img, 300, 1, &words, &mut |_, _, _| None, &|_| 0);
         assert_eq!(t[0].table.rows[0][0], "II");
         assert_eq!(t[0].table.rows[1], vec!["ok", "x"]);
     }
@@ -1001,6 +1052,42 @@ mod tests {
     }
 
     #[test]
+    fn a_cells_words_come_from_whichever_reading_the_model_prefers() {
+        let r = crate::repair::tests::repairer();
+        let word = |text: &str, x: u32, line: u32| Word {
+            text: text.into(),
+            bbox: [x, 10 + 40 * line, 60, 30],
+            confidence: 80.0,
+            block: 1,
+            line,
+            alternatives: Vec::new(),
+        };
+        // a code broken over two lines, its last letters misread by the cell's own reading
+        let read = BlockReading {
+            text: "Nghị quyết số 66.7/2025/NQ-\nGP".into(),
+            confidence: 80.0,
+            words: vec![
+                word("Nghị", 10, 0),
+                word("quyết", 80, 0),
+                word("số", 150, 0),
+                word("66.7/2025/NQ-", 220, 0),
+                word("GP", 10, 1),
+            ],
+        };
+        assert_eq!(
+            repair_cell(r, &read, &[], Mode::Scan),
+            "Nghị quyết số 66.7/2025/NQ-\nGP"
+        );
+        // the page read them right; both read `số` alike
+        let page = [("CP", [11, 51, 58, 29]), ("số", [150, 10, 60, 30])];
+        assert_eq!(
+            repair_cell(r, &read, &page, Mode::Scan),
+            "Nghị quyết số 66.7/2025/NQ-\nCP"
+        );
+        assert_eq!(tidy_cell("QĐÐ số 270/QÐĐ-TTg"), "QĐ số 270/QĐ-TTg");
+    }
+
+    #[test]
     fn punctuation_only_one_reading_gives_is_dropped() {
         assert_eq!(
             agreed_punctuation("Lãnh đạo chuyên - môn. được", "Lãnh đạo chuyên môn được"),
@@ -1030,7 +1117,7 @@ mod tests {
                 300,
                 1,
                 &[],
-                &mut |cell, _| {
+                &mut |cell, _, _| {
                     // A cut must hold the blob and no rule: no dark run as long as a rule.
                     let long = (0..cell.height()).any(|y| {
                         (0..cell.width())
@@ -1069,7 +1156,7 @@ mod tests {
             300,
             1,
             &[],
-            &mut |_, _| {
+            &mut |_, _, _| {
                 calls += 1;
                 Some((String::new(), 0.0))
             },

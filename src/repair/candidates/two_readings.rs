@@ -133,6 +133,9 @@ pub struct SecondReading {
     /// The first reading's lower-quartile word confidence (0–100): a quarter of its words
     /// were read with less.
     doubt_confidence: f32,
+    /// Both readings are Tesseract `vie`'s (a table cell read on its own and the page): the
+    /// second's words are taken with their marks, never as legacy OCR.
+    same_recogniser: bool,
 }
 
 impl SecondReading {
@@ -167,6 +170,24 @@ impl SecondReading {
         SecondReading {
             lines,
             doubt_confidence,
+            same_recogniser: false,
+        }
+    }
+
+    /// This reading, made by the same recogniser as the first (Tesseract `vie` on another cut
+    /// of the same pixels): its words vote with their marks, and a word without Vietnamese
+    /// marks is taken as written, not as legacy OCR that lost them (`THC` is no `THỰC`).
+    ///
+    /// ```
+    /// use sohoa::repair::SecondReading;
+    /// let first = [(0, "NQ-GP", [10, 10, 60, 30], 80.0)];
+    /// let second = SecondReading::align("NQ-GP", first, &[("NQ-CP", [10, 10, 60, 30])]);
+    /// assert_eq!(second.by_same_recogniser().paired(), 1);
+    /// ```
+    pub fn by_same_recogniser(self) -> SecondReading {
+        SecondReading {
+            same_recogniser: true,
+            ..self
         }
     }
 
@@ -312,8 +333,13 @@ impl Repairer {
 
     /// The candidates the second reading gives for its word `s`: its other marks when it has
     /// Vietnamese ones, else legacy OCR's confusions undone.
-    fn second_options(&self, s: &str, cache: &mut FxHashMap<String, Vec<Hit>>) -> Vec<Opt> {
-        let mut opts = if s.chars().any(is_vn_only) {
+    fn second_options(
+        &self,
+        s: &str,
+        same_recogniser: bool,
+        cache: &mut FxHashMap<String, Vec<Hit>>,
+    ) -> Vec<Opt> {
+        let mut opts = if same_recogniser || s.chars().any(is_vn_only) {
             self.scan_options(s)
         } else {
             let kind = if s.chars().all(char::is_alphabetic) {
@@ -375,8 +401,13 @@ impl Repairer {
                 // recogniser hardly saw the word either (`pm` where the layer reads `gdm`)
                 continue;
             }
-            let mut theirs = self.second_options(other, cache);
-            self.weigh_marks(&mut theirs, p.second_marks_weight);
+            let mut theirs = self.second_options(other, second.same_recogniser, cache);
+            let marks_weight = if second.same_recogniser {
+                1.0
+            } else {
+                p.second_marks_weight
+            };
+            self.weigh_marks(&mut theirs, marks_weight);
             // a first word the model does not know is a slip: the second's words cost less
             let known = |o: &Opt| !o.words().is_empty() && !o.words().contains(&UNK);
             let first_weight = 1.0 - (p.unsure_first_discount * (1.0 - sure)).clamp(0.0, 1.0);
