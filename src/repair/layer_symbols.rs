@@ -19,6 +19,13 @@
 //! confidence decides: a mark for a mark (`,` for `.`) is taken where `vie` was less than
 //! [`SURE_CONFIDENCE`] sure of the word, punctuation added or dropped only where it was less
 //! than [`SURE_EDIT_CONFIDENCE`] sure.
+//!
+//! Where `vie` was unsure, a few other things are taken, each the layer's better reading of
+//! a kind of slip `vie` makes on a poor image: the case of the same letters (`Xây` inside a
+//! sentence), a mark for a mark where both words are marks alone (`~` for `-`), a number
+//! where `vie` hardly saw letters ([`LOST_CONFIDENCE`]: `Lũ` for `18`, but never an English
+//! reading of a syllable's letters, `16` for `lò`), a bracket that pairs the word's brackets
+//! up; and a lone bracket only `vie` saw on a word it misread is dropped as a speck.
 
 /// Tesseract word confidence (0–100) from which `vie`'s punctuation is kept against the
 /// layer's other marks at the same places.
@@ -81,10 +88,9 @@ fn number_for_letters(first: &str, layer: &str) -> Option<String> {
         .then(|| layer.to_string())
 }
 
-/// Whether an English OCR run may read letter `letter` (any marks, any case) as `digit`.
-fn digit_looks_like(digit: char, letter: char) -> bool {
-    let folded = fold(&letter.to_lowercase().to_string());
-    let look_alikes = match digit {
+/// The small letters (marks aside) an English OCR run may read as `digit`, likeliest first.
+fn letters_read_as(digit: char) -> &'static str {
+    match digit {
         '0' => "od",
         '1' => "lijt",
         '2' => "z",
@@ -94,8 +100,13 @@ fn digit_looks_like(digit: char, letter: char) -> bool {
         '8' => "b",
         '9' => "gq",
         _ => "",
-    };
-    folded.chars().all(|c| look_alikes.contains(c))
+    }
+}
+
+/// Whether an English OCR run may read letter `letter` (any marks, any case) as `digit`.
+fn digit_looks_like(digit: char, letter: char) -> bool {
+    let folded = fold(&letter.to_lowercase().to_string());
+    folded.chars().all(|c| letters_read_as(digit).contains(c))
 }
 
 /// The layer's punctuation for `vie`'s where both words are punctuation alone, as many marks
@@ -189,16 +200,16 @@ fn foreign_from_layer(first: &str, layer: &str) -> Option<String> {
     (out != first).then_some(out)
 }
 
-/// The letter an English OCR run reads as `digit` (`1` for `l`, `0` for `o`), in the case of
-/// the word around it.
+/// The letter an English OCR run likeliest reads as `digit` (`1` for `l`, `0` for `o`), in the
+/// case of the word around it.
 fn letter_like_digit(digit: char, upper: bool) -> Option<char> {
-    match (digit, upper) {
-        ('1', false) => Some('l'),
-        ('1', true) => Some('I'),
-        ('0', false) => Some('o'),
-        ('0', true) => Some('O'),
-        _ => None,
-    }
+    let letter = letters_read_as(digit).chars().next()?;
+    Some(match (letter, upper) {
+        // the stroke read as `1` is a small `l` or a capital `I`
+        ('l', true) => 'I',
+        (letter, true) => letter.to_ascii_uppercase(),
+        (letter, false) => letter,
+    })
 }
 
 /// A number or code as the layer gives it: ASCII letters, digits and punctuation with at
