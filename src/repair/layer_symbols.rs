@@ -36,7 +36,7 @@ pub const SURE_CONFIDENCE: f32 = 95.0;
 /// than its swapped ones).
 pub const SURE_EDIT_CONFIDENCE: f32 = 90.0;
 
-use super::candidates::two_readings::pair_by_boxes;
+use super::candidates::two_readings::{centre_inside, pair_by_boxes};
 use crate::viet::{fold, is_syllable};
 
 /// `word` in the case of `model` (the same letters read by the other run): all small,
@@ -443,11 +443,8 @@ fn split_pieces(
     layer_boxes: &[[u32; 4]],
 ) -> Vec<(std::ops::Range<usize>, usize)> {
     let holder = |i: usize| {
-        let [x, y, w, h] = words[i].2;
-        let (cx, cy) = (x + w / 2, y + h / 2);
-        let inside =
-            |b: &[u32; 4]| b[0] <= cx && cx < b[0] + b[2] && b[1] <= cy && cy < b[1] + b[3];
-        let mut holders = (0..layer_boxes.len()).filter(|&j| inside(&layer_boxes[j]));
+        let mut holders =
+            (0..layer_boxes.len()).filter(|&j| centre_inside(words[i].2, layer_boxes[j]));
         match (holders.next(), holders.next()) {
             (Some(j), None) if pairs[i].is_none() => Some(j),
             _ => None,

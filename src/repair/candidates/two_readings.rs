@@ -261,7 +261,7 @@ fn same_place(a: [u32; 4], b: [u32; 4]) -> bool {
 }
 
 /// Whether the centre of box `a` lies inside box `b` (both `[x, y, w, h]`).
-fn centre_inside(a: [u32; 4], b: [u32; 4]) -> bool {
+pub(in crate::repair) fn centre_inside(a: [u32; 4], b: [u32; 4]) -> bool {
     let (cx, cy) = (a[0] + a[2] / 2, a[1] + a[3] / 2);
     b[0] <= cx && cx < b[0] + b[2] && b[1] <= cy && cy < b[1] + b[3]
 }
