@@ -54,9 +54,12 @@ pub fn page_tables(page: &PageObjects, number: u32) -> Vec<PageTable> {
             }
         })
         .collect();
-    let mut grids = grid::find_grids(&lines, RULE_TOLERANCE);
-    grids.extend(unruled_grids(page, &grids));
-    grids.sort_by(|a, b| a.ys[0].total_cmp(&b.ys[0]));
+    // tables without rules among the characters outside the ruled ones
+    let chars: Vec<Positioned> = page.chars.iter().map(|c| (c.c, c.bbox)).collect();
+    let grids = stream::with_unruled(
+        grid::find_grids(&lines, RULE_TOLERANCE),
+        &stream::words_of_chars(&chars),
+    );
     let mut per_cell: Vec<Vec<Vec<Positioned>>> = grids
         .iter()
         .map(|g| vec![Vec::new(); g.cells.len()])
@@ -102,13 +105,6 @@ pub fn page_tables(page: &PageObjects, number: u32) -> Vec<PageTable> {
             })
         })
         .collect()
-}
-
-/// The grids of the tables without rules among the characters outside the ruled `grids`.
-fn unruled_grids(page: &PageObjects, grids: &[Grid]) -> Vec<Grid> {
-    let taken: Vec<[f32; 4]> = grids.iter().map(Grid::bbox).collect();
-    let chars: Vec<Positioned> = page.chars.iter().map(|c| (c.c, c.bbox)).collect();
-    stream::find_tables(&stream::words_of_chars(&chars), &taken)
 }
 
 /// The text line just above a table (less than two line heights of space between), when it

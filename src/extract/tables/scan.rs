@@ -246,10 +246,12 @@ pub fn image_tables(
             y1 as f32,
         ));
     }
-    let mut grids = grid::find_grids(&lines, (dpi_f / 25.0) as f32);
     let placed: Vec<PlacedWord> = words.iter().filter_map(|w| place(w, turn)).collect();
-    grids.extend(unruled_grids(&placed, &grids));
-    grids.sort_by(|a, b| a.ys[0].total_cmp(&b.ys[0]));
+    // tables without rules among the page words outside the ruled ones
+    let grids = stream::with_unruled(
+        grid::find_grids(&lines, (dpi_f / 25.0) as f32),
+        &text_boxes(&placed),
+    );
     if grids.iter().map(|g| g.cells.len()).sum::<usize>() > MAX_CELLS {
         return Vec::new();
     }
@@ -367,18 +369,15 @@ pub fn image_tables(
     out
 }
 
-/// The grids of the tables without rules ([`stream`]) among the page words outside the ruled
-/// `grids`; their cells are then read as ruled cells are.
-fn unruled_grids(placed: &[PlacedWord], grids: &[grid::Grid]) -> Vec<grid::Grid> {
-    let words: Vec<TextBox> = placed
+/// The placed words as the detector of tables without rules ([`stream`]) reads them.
+fn text_boxes(placed: &[PlacedWord]) -> Vec<TextBox> {
+    placed
         .iter()
         .map(|w| TextBox {
             text: w.text.clone(),
             bbox: w.bbox,
         })
-        .collect();
-    let taken: Vec<[f32; 4]> = grids.iter().map(grid::Grid::bbox).collect();
-    stream::find_tables(&words, &taken)
+        .collect()
 }
 
 /// A word of the page's OCR in turned-back coordinates.

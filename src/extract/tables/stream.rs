@@ -194,6 +194,16 @@ pub fn find_tables(words: &[TextBox], taken: &[[f32; 4]]) -> Vec<Grid> {
     grids
 }
 
+/// The `ruled` grids of a page with the grids of the tables without rules among `words`
+/// outside them ([`find_tables`]) added, top to bottom.
+pub fn with_unruled(mut ruled: Vec<Grid>, words: &[TextBox]) -> Vec<Grid> {
+    let taken: Vec<[f32; 4]> = ruled.iter().map(Grid::bbox).collect();
+    let unruled = find_tables(words, &taken);
+    ruled.extend(unruled);
+    ruled.sort_by(|a, b| a.ys[0].total_cmp(&b.ys[0]));
+    ruled
+}
+
 /// The table whose header is line `start`, if there is one, and the line after it.
 fn table_from(lines: &[TextLine], start: usize) -> Option<(Grid, usize)> {
     let height = lines[start].height();
