@@ -16,6 +16,7 @@
 pub mod command;
 mod engine;
 pub mod layout;
+pub mod list_numbers;
 pub mod reading;
 pub mod split_lines;
 
@@ -315,6 +316,7 @@ pub fn recognize(image: &image::GrayImage, dpi: u32, options: &OcrOptions) -> Re
         words = joined;
         text = joined_text;
     }
+    list_numbers::fill_list_numbers(&mut words, &mut text);
     if let Some((ordered, ordered_text)) = layout::columns(&words, width) {
         words = ordered;
         text = ordered_text;

@@ -8,6 +8,12 @@
 //! and within that block's width, is joined to that line. A column of a table or of a two-column
 //! header lies outside the other block's width, so it is never joined.
 //!
+//! The numbers of a list printed with a hanging indent (`7.`, `8.`, `9.` at the margin, each
+//! item's text a little to the right) are sometimes filed as lines of one short word each, in
+//! a block of their own or at the end of the block above, read before or after the items. Each
+//! such marker line is put in front of the line of another block it sits on, when that line
+//! starts a word space or so to its right.
+//!
 //! ```
 //! use sohoa::ingest::Word;
 //! use sohoa::ocr::split_lines::join_split_lines;
@@ -37,7 +43,12 @@ struct Block {
     left: f32,
     right: f32,
     lines: usize,
+    /// Every line is one short word: a column of list markers, never a host.
+    markers: bool,
 }
+
+/// The longest word, in characters, that a list marker column holds (`10.`, `a)`, `IV.`).
+const MARKER_CHARS: usize = 4;
 
 /// The widest space between a line's end and its continuation, in line heights (a justified
 /// line's widest space is about one height; a column gap is four or more).
@@ -55,6 +66,8 @@ struct Line {
     left: f32,
     right: f32,
     height: f32,
+    /// One short word: maybe a list's marker (see the [module](self) docs).
+    marker: bool,
 }
 
 fn lines_of(words: &[Word]) -> Vec<Line> {
@@ -67,6 +80,7 @@ fn lines_of(words: &[Word]) -> Vec<Line> {
                 left: ws.iter().map(|w| w.bbox[0]).min().unwrap_or(0) as f32,
                 right: ws.iter().map(|w| w.bbox[0] + w.bbox[2]).max().unwrap_or(0) as f32,
                 height: median_height(ws),
+                marker: ws.len() == 1 && ws[0].text.chars().count() <= MARKER_CHARS,
                 words: range,
             }
         })
@@ -88,7 +102,8 @@ fn host_of(
     blocks: &FxHashMap<u32, Block>,
 ) -> Option<Join> {
     let part = &lines[j];
-    if blocks.get(&part.block).is_none_or(|b| b.lines != 1) {
+    let part_block = blocks.get(&part.block)?;
+    if part_block.lines != 1 && !part.marker {
         return None;
     }
     let (first, last) = (&words[part.words.start], &words[part.words.end - 1]);
@@ -101,11 +116,12 @@ fn host_of(
             left: block_left,
             right: block_right,
             lines: count,
+            markers,
         }) = blocks.get(&host.block)
         else {
             continue;
         };
-        if count < 2 {
+        if (count < 2 && !part.marker) || markers {
             continue;
         }
         let height = host.height.max(part.height);
@@ -124,11 +140,15 @@ fn host_of(
                 host.left - part.right,
                 host_first,
                 last,
-                part.left + edge >= block_left,
+                // a list's marker hangs left of its items' block
+                part.left + edge >= block_left || part.marker,
                 false,
             ),
         ];
         for (gap, near_host, near_part, inside, after) in candidates {
+            if part.marker && part_block.lines > 1 && after {
+                continue;
+            }
             let level = (middle(near_host) - middle(near_part)).abs() <= MAX_RISE_HEIGHTS * height;
             let spaced = gap >= -0.2 * height && gap <= MAX_GAP_HEIGHTS * height;
             if level && spaced && inside && best.is_none_or(|(g, _)| gap < g) {
@@ -137,6 +157,34 @@ fn host_of(
         }
     }
     best.map(|(_, join)| join)
+}
+
+/// A marker's word and the punctuation its host line starts with, as one word, when they touch
+/// (`6` + `.` → `6.`).
+fn glued_marker(part: &[Word], host: &[Word]) -> Option<Word> {
+    let ([marker], Some(first)) = (part, host.first()) else {
+        return None;
+    };
+    let gap = first.bbox[0] as f32 - (marker.bbox[0] + marker.bbox[2]) as f32;
+    let touching = gap <= 0.25 * marker.bbox[3] as f32;
+    let punctuation = first.text.chars().all(|c| matches!(c, '.' | ')' | ','));
+    (touching && punctuation && host.len() > 1).then(|| {
+        let [x, y, w, h] = marker.bbox;
+        let right = (x + w).max(first.bbox[0] + first.bbox[2]);
+        let bottom = (y + h).max(first.bbox[1] + first.bbox[3]);
+        Word {
+            text: format!("{}{}", marker.text, first.text),
+            bbox: [
+                x,
+                y.min(first.bbox[1]),
+                right - x,
+                bottom - y.min(first.bbox[1]),
+            ],
+            confidence: marker.confidence.min(first.confidence),
+            alternatives: vec![],
+            ..marker.clone()
+        }
+    })
 }
 
 /// Joins each line Tesseract filed as a block of its own to the line of another block that it
@@ -152,15 +200,29 @@ pub fn join_split_lines(words: &[Word], text: &str) -> Option<(Vec<Word>, String
             left: line.left,
             right: line.right,
             lines: 0,
+            markers: true,
         });
         block.left = block.left.min(line.left);
         block.right = block.right.max(line.right);
         block.lines += 1;
+        block.markers &= line.marker;
     }
-    let joins: Vec<Option<Join>> = (0..lines.len())
-        .map(|j| host_of(j, &lines, words, &blocks))
-        // a part that is itself a host stays: joins never chain
+    let mut joins: Vec<Option<Join>> = (0..lines.len())
+        .map(|j| {
+            blocks
+                .get(&lines[j].block)
+                .filter(|b| b.lines == 1)
+                .and_then(|_| host_of(j, &lines, words, &blocks))
+        })
         .collect();
+    // then the markers of other blocks, on lines no lone line joined
+    let taken: Vec<usize> = joins.iter().flatten().map(|(i, _)| *i).collect();
+    for j in 0..lines.len() {
+        if joins[j].is_none() && !taken.contains(&j) {
+            joins[j] = host_of(j, &lines, words, &blocks).filter(|(i, _)| joins[*i].is_none());
+        }
+    }
+    // a part that is itself a host stays: joins never chain
     let hosts: Vec<usize> = joins.iter().flatten().map(|(i, _)| *i).collect();
     let joins: Vec<Option<Join>> = joins
         .into_iter()
@@ -201,6 +263,15 @@ pub fn join_split_lines(words: &[Word], text: &str) -> Option<(Vec<Word>, String
         if after {
             line_words[host].extend(moved);
             *host_text = format!("{} {}", host_text.trim_end(), part_text.trim());
+        } else if let Some(glued) = glued_marker(&moved, &line_words[host]) {
+            // `6` and the `.` Tesseract read as the item's first word are one printed `6.`
+            let dot = line_words[host][0].text.clone();
+            line_words[host][0] = glued;
+            let rest = host_text
+                .trim_start()
+                .strip_prefix(dot.as_str())
+                .unwrap_or("");
+            *host_text = format!("{}{dot}{rest}", part_text.trim());
         } else {
             line_words[host].splice(0..0, moved);
             *host_text = format!("{} {}", part_text.trim(), host_text.trim_start());
@@ -228,7 +299,10 @@ pub fn join_split_lines(words: &[Word], text: &str) -> Option<(Vec<Word>, String
         joined.push_str(line);
         joined.push('\n');
     }
-    let joined = joined.trim_end_matches(['\n', ' ']).to_string();
+    let joined = joined
+        .trim_start_matches('\n')
+        .trim_end_matches(['\n', ' '])
+        .to_string();
     Some((out, joined))
 }
 
@@ -322,6 +396,52 @@ mod tests {
         ];
         assert!(join_split_lines(&below, "một hai\nba\n\nbốn").is_none());
         assert!(join_split_lines(&[], "").is_none());
+    }
+
+    #[test]
+    fn a_column_of_list_markers_goes_in_front_of_its_items() {
+        // `7.` and `8.` filed as a block of their own, `9.` as another, all read before the
+        // items, which start a little right of the markers
+        let words = vec![
+            word("7.", 190, 172, 1, 0),
+            word("8.", 190, 220, 1, 1),
+            word("9.", 191, 265, 2, 2),
+            word("Cửa", 262, 170, 3, 3),
+            word("khẩu", 400, 170, 3, 3),
+            word("Cửa", 262, 218, 3, 4),
+            word("cảng", 400, 218, 3, 4),
+            word("Cửa", 262, 265, 3, 5),
+            word("sông", 400, 265, 3, 5),
+        ];
+        let text = "7.\n8.\n\n9.\n\nCửa khẩu\nCửa cảng\nCửa sông";
+        let (words, text) = join_split_lines(&words, text).expect("joined");
+        assert_eq!(text, "7. Cửa khẩu\n8. Cửa cảng\n9. Cửa sông");
+        assert_eq!(
+            (words[0].text.as_str(), words[0].line, words[0].block),
+            ("7.", 0, 3)
+        );
+        // `6` at the end of the block above, its `.` read as the first word of the item
+        let words = vec![
+            word("Cửa", 262, 100, 1, 0),
+            word("khẩu", 400, 100, 1, 0),
+            word("6", 232, 160, 1, 1),
+            word(".", 263, 178, 2, 2),
+            word("Cửa", 280, 158, 2, 2),
+            word("Cửa", 280, 220, 2, 3),
+        ];
+        let (words, text) = join_split_lines(&words, "Cửa khẩu\n6\n\n. Cửa\nCửa").expect("joined");
+        assert_eq!(text, "Cửa khẩu\n\n6. Cửa\nCửa");
+        assert_eq!((words[2].text.as_str(), words[2].bbox[0]), ("6.", 232));
+        // a column of longer words (a table's first column) stays where it is
+        let table = vec![
+            word("Hà Nội", 100, 100, 1, 0),
+            word("Huế", 100, 160, 1, 1),
+            word("một", 300, 100, 2, 2),
+            word("hai", 400, 100, 2, 2),
+            word("ba", 300, 160, 2, 3),
+            word("bốn", 400, 160, 2, 3),
+        ];
+        assert!(join_split_lines(&table, "Hà Nội\nHuế\n\nmột hai\nba bốn").is_none());
     }
 
     #[test]
