@@ -4,8 +4,10 @@
 //! the last. On a degraded scan Tesseract now and then reads one of them as a short word with a
 //! very low confidence (`5.` as `mã` at 13, `9.` as `vi` at 37), and the repair model has no
 //! way to tell it was a number. Here such a word, at the start of its line and at the margin of
-//! the numbers before and after it, becomes the one number between them (`4.` … `mã` … `6.` →
-//! `5.`), written with their punctuation. Nothing is filled in at a list's ends, where only one
+//! the numbers before and after it, as wide as they are and with its line's text starting where
+//! theirs does, becomes the one number between them (`4.` … `mã` … `6.` → `5.`), written with
+//! their punctuation. A misread first word of an item's second line (`con` of `con người`)
+//! is wider than a number, or its text starts elsewhere. Nothing is filled in at a list's ends, where only one
 //! neighbour vouches for the number, nor where two doubtful words share one gap.
 //!
 //! ```
@@ -89,10 +91,24 @@ pub fn fill_list_numbers(words: &mut [Word], text: &mut String) -> usize {
         let (Some(before), Some(after)) = (before, after) else {
             continue;
         };
-        if let (Some((p, suffix)), Some((n, _))) = (&numbered[before], &numbered[after]) {
-            if p + 2 == *n {
-                fills.push((l, format!("{}{suffix}", p + 1)));
-            }
+        // shaped like the numbers around it, its item's text where theirs starts
+        let width = |k: usize| first(k).bbox[2] as f32;
+        let second_left = |k: usize| {
+            let range = &lines[k];
+            (range.len() > 1).then(|| words[range.start + 1].bbox[0] as f32)
+        };
+        let near = |a: f32, b: f32| (a - b).abs() <= MARGIN_HEIGHTS * height;
+        let shaped = near(width(l), width(before)) || near(width(l), width(after));
+        let aligned = match (second_left(l), second_left(before)) {
+            (Some(ours), Some(theirs)) => near(ours, theirs),
+            _ => true,
+        };
+        if let (Some((p, suffix)), Some((n, _))) = (&numbered[before], &numbered[after])
+            && p + 2 == *n
+            && shaped
+            && aligned
+        {
+            fills.push((l, format!("{}{suffix}", p + 1)));
         }
     }
     for (l, number) in &fills {
@@ -179,5 +195,15 @@ mod tests {
             page(&[("4.", 230, 97.0), ("mã", 400, 13.0), ("6.", 231, 97.0)]);
         assert_eq!(fill_list_numbers(&mut words, &mut text), 0);
         assert_eq!(text, "4. Cửa\nmã Cửa\n6. Cửa");
+        // an item's next line, its first word misread: wider than a number
+        let (mut words, mut text) =
+            page(&[("6.", 230, 97.0), ("fgây", 230, 20.0), ("8.", 231, 97.0)]);
+        words[2].bbox[2] = 80;
+        assert_eq!(fill_list_numbers(&mut words, &mut text), 0);
+        // as narrow, but its line's text starts elsewhere
+        let (mut words, mut text) =
+            page(&[("6.", 230, 97.0), ("cơ", 230, 20.0), ("8.", 231, 97.0)]);
+        words[3].bbox[0] = 300;
+        assert_eq!(fill_list_numbers(&mut words, &mut text), 0);
     }
 }

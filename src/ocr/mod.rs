@@ -168,9 +168,8 @@ pub enum Error {
     Recognize(String),
 }
 
-/// A worker's engine with the (language, data path, threshold, alternatives) it was started
-/// with.
-type CachedEngine = ((String, Option<String>, Threshold, bool), Engine);
+/// A worker's engine with the (language, data path, threshold) it was started with.
+type CachedEngine = ((String, Option<String>, Threshold), Engine);
 
 thread_local! {
     static ENGINE: RefCell<Option<CachedEngine>> = const { RefCell::new(None) };
@@ -187,21 +186,16 @@ fn start_engine(options: &OcrOptions) -> Result<Engine, Error> {
         Engine::new(options.datapath.as_deref(), &options.lang).map_err(|_| Error::Init {
             lang: options.lang.clone(),
         })?;
-    let choices = (
-        "lstm_choice_mode",
-        if options.alternatives { "2" } else { "0" },
-    );
-    for (name, value) in options
-        .threshold
-        .tesseract_variables()
-        .iter()
-        .chain(std::iter::once(&choices))
-    {
-        engine
-            .set_variable(name, value)
-            .map_err(|_| Error::Recognize(format!("Tesseract refused {name}={value}")))?;
+    for (name, value) in options.threshold.tesseract_variables() {
+        set_variable(&engine, name, value)?;
     }
     Ok(engine)
+}
+
+fn set_variable(engine: &Engine, name: &str, value: &str) -> Result<(), Error> {
+    engine
+        .set_variable(name, value)
+        .map_err(|_| Error::Recognize(format!("Tesseract refused {name}={value}")))
 }
 
 /// Runs the worker's engine (started with `options` if it was not) on `image`, as one block
@@ -216,7 +210,6 @@ fn run_engine(
         options.lang.clone(),
         options.datapath.clone(),
         options.threshold,
-        options.alternatives,
     );
     ENGINE.with(|cell| {
         let mut slot = cell.borrow_mut();
@@ -227,6 +220,9 @@ fn run_engine(
             return Err(Error::Recognize("no engine".into()));
         };
         engine.set_segmentation(segmentation);
+        // per page: a PDF's re-read pages ask for the choices, its other pages may not
+        let choices = if options.alternatives { "2" } else { "0" };
+        set_variable(engine, "lstm_choice_mode", choices)?;
         let result = engine
             .recognize(
                 image,

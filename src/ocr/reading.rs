@@ -80,7 +80,13 @@ pub fn read(
     let image = doc
         .page(index, &PageOptions { force_ocr: true })
         .map_err(|e| e.to_string())?;
-    let mut page = page_text(image, options).map_err(|e| e.to_string())?;
+    // the recogniser's other readings of each word: where the two readings disagree on a
+    // word's marks, what `vie` also saw there helps the model choose
+    let options = OcrOptions {
+        alternatives: true,
+        ..options.clone()
+    };
+    let mut page = page_text(image, &options).map_err(|e| e.to_string())?;
     page.text_layer = Some(info(TextSourceKind::Ocr));
     let layer = in_pixels_of(&layer_page.words, &layer_page, &page);
     Ok(Reading { page, layer })

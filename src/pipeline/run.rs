@@ -291,8 +291,9 @@ pub fn read_page(
             };
             // pages are read in parallel, so each has its own session; an OCR'd page's
             // carries what the recogniser saw besides its best reading, when it was asked
+            let with_alternatives = ocr_options.alternatives || !layer.is_empty();
             let mut session = match page.source {
-                TextSource::Ocr if ocr_options.alternatives => {
+                TextSource::Ocr if with_alternatives => {
                     Session::with_recogniser(RecogniserHints::new(
                         &page.text,
                         page.words.iter().map(|w| {

@@ -428,6 +428,43 @@ pub fn symbols_from_layer(first: &str, confidence: f32, layer: &str) -> Option<S
     (out != first).then_some(out)
 }
 
+/// The Roman number of a section heading (`II.` before `NHIỆM VỤ, GIẢI PHÁP`) where `vie`
+/// read strokes (`t.`, `1`, `HI.`) and the layer a Roman number (`II.`, `Ill.`: an English run
+/// reads `I` as `l` or `1` too). `next` is the word after it on the line, which must be a
+/// heading's capitals. Only for a word of strokes alone that `vie` was unsure of.
+///
+/// ```
+/// use sohoa::repair::roman_heading;
+/// assert_eq!(roman_heading("HI.", 78.0, "Ill.", "VỀ"), Some("III.".to_string()));
+/// assert_eq!(roman_heading("t.", 0.0, "II.", "NHIỆM"), Some("II.".to_string()));
+/// assert_eq!(roman_heading("1.", 60.0, "I.", "Cửa"), None); // an item, not a heading
+/// assert_eq!(roman_heading("Về", 60.0, "Ve", "VIỆC"), None);
+/// ```
+pub fn roman_heading(first: &str, confidence: f32, layer: &str, next: &str) -> Option<String> {
+    const ROMAN: [&str; 10] = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"];
+    let number: String = layer
+        .strip_suffix('.')?
+        .chars()
+        .map(|c| {
+            if matches!(c, 'l' | '1' | '|' | '!') {
+                'I'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let strokes = first.trim_end_matches('.');
+    let heading = next.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && next.chars().all(|c| !c.is_lowercase());
+    // what `vie` makes of upright strokes: `I`, `l`, `1`, `H` (two), `t`, `í`
+    let misread = !strokes.is_empty()
+        && strokes.chars().count() <= 4
+        && strokes.chars().all(|c| "IlH1t|!iíìỉ".contains(c));
+    (confidence < SURE_CONFIDENCE && heading && misread && ROMAN.contains(&number.as_str()))
+        .then(|| format!("{number}."))
+        .filter(|out| out != first)
+}
+
 /// Widest space between two pieces of one word split by `vie`, in the pieces' height. A
 /// space between words is about a third of it, so two words may pass this too: they are
 /// joined only where the layer read them as one word and [`join_split_word`]'s letters agree.
@@ -539,12 +576,20 @@ pub fn take_layer_symbols<'a>(
     let mut by_line: Vec<Vec<(&str, Option<String>)>> = Vec::new();
     // each word's place in its line of `by_line`
     let mut position_in_line = Vec::with_capacity(words.len());
-    for ((line, word, _, confidence), pair) in words.iter().zip(&pairs) {
+    for (i, ((line, word, _, confidence), pair)) in words.iter().zip(&pairs).enumerate() {
         let line = *line as usize;
         if by_line.len() <= line {
             by_line.resize_with(line + 1, Vec::new);
         }
-        let new = pair.and_then(|j| symbols_from_layer(word, *confidence, layer[j].0));
+        let next = words.get(i + 1).filter(|w| w.0 as usize == line);
+        let heading = |j: usize| {
+            let next = next.map(|w| w.1)?;
+            (by_line[line].is_empty())
+                .then(|| roman_heading(word, *confidence, layer[j].0, next))
+                .flatten()
+        };
+        let new = pair
+            .and_then(|j| heading(j).or_else(|| symbols_from_layer(word, *confidence, layer[j].0)));
         position_in_line.push(by_line[line].len());
         by_line[line].push((word, new));
     }

@@ -53,7 +53,7 @@ pub use candidates::scan::RecogniserHints;
 pub use candidates::two_readings::{SecondReading, pair_by_boxes};
 pub use input::{decode_input, invalid_utf8_warning};
 pub use layer_quality::{CLEAN_LAYER_SCORE, LayerQuality};
-pub use layer_symbols::{join_split_word, symbols_from_layer, take_layer_symbols};
+pub use layer_symbols::{join_split_word, roman_heading, symbols_from_layer, take_layer_symbols};
 pub use load::{default_model_dir, model_fingerprint};
 pub use mode::MODE_SCAN_LINES;
 pub use params::{

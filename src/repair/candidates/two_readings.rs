@@ -26,6 +26,11 @@
 //! confidence too when [`TwoReadingsParams::sure_confidence`] is set (off by default). A second word the
 //! model does not know adds no candidate (the first token stands for it), and a second word far
 //! in letters from a first word the model knows (`phường` read `pe`) is no evidence about it.
+//! A code, no syllable, that both readings read with the same characters (`VP`) stands as read:
+//! the recogniser's other readings of it (`VỀ`, which the model prefers after `Lưu`) are
+//! dropped. Pages read again for a layer are OCR'd with the recogniser's choices
+//! (`ocr::reading`), so where the readings disagree on a word's marks, what `vie` also saw
+//! there (`bền` behind a confident `bên`) is a candidate at its own cost.
 
 use super::Opt;
 use super::OptText;
@@ -37,7 +42,7 @@ use crate::repair::channel::Hit;
 use crate::repair::lattice::{LINE_BREAK, Slot};
 use crate::repair::mode::is_vn_only;
 use crate::repair::session::Session;
-use crate::viet::fold;
+use crate::viet::{fold, is_syllable};
 use rustc_hash::FxHashMap;
 
 /// Settings of the combination of two readings (nats).
@@ -411,6 +416,13 @@ impl Repairer {
             // a first word the model does not know is a slip: the second's words cost less
             let known = |o: &Opt| !o.words().is_empty() && !o.words().contains(&UNK);
             let first_weight = 1.0 - (p.unsure_first_discount * (1.0 - sure)).clamp(0.0, 1.0);
+            // both readings saw the same characters of a code, no syllable (`VP`): it stands
+            // as read, whatever else the recogniser saw there (`VỀ`) and the model prefers
+            let kept = |o: &Opt| matches!(o.text, OptText::Kept);
+            if !is_syllable(s) && s == word_core(other) && slot.options.iter().any(kept) {
+                slot.options.retain(kept);
+                continue;
+            }
             for opt in slot.options.iter_mut() {
                 opt.cost *= first_weight;
                 let agreed = theirs
@@ -538,5 +550,27 @@ mod tests {
         let hard_slots = weighed_slots(&hard_r, line, hard, &layer);
         let doubted = cost_of(&hard_slots[1], "đổi").expect("a candidate");
         assert!(doubted < both, "{doubted} against {both}");
+    }
+
+    #[test]
+    fn a_code_both_readings_read_alike_stands() {
+        let r = crate::repair::tests::repairer();
+        let line = "Lưu VT VP";
+        let words = [
+            (0, "Lưu", [0, 0, 60, 20], 93.0),
+            (0, "VT", [70, 0, 30, 20], 95.0),
+            (0, "VP", [110, 0, 30, 20], 64.0),
+        ];
+        // the layer reads `VP` as `vie` did: only the code as read is left; `VT`, where the
+        // layer read other letters, keeps its candidates
+        let layer = [
+            ("Luu", [0, 0, 60, 20]),
+            ("VI", [70, 0, 30, 20]),
+            ("VP.", [110, 0, 30, 20]),
+        ];
+        let slots = weighed_slots(r, line, words, &layer);
+        assert_eq!(slots[2].options.len(), 1);
+        assert!(matches!(slots[2].options[0].text, OptText::Kept));
+        assert!(slots[0].options.len() > 1);
     }
 }
