@@ -1,8 +1,11 @@
 //! A scanned table's repeated cells read alike: a column holds the same agency, note or
 //! phrase on many rows (`Sở VHTTDL/ Sở VHTT`, `DA đã có trong QĐ số 270/QĐ-TTg …`), and each
 //! row's OCR gets a different few of its marks or letters wrong (`Số VHTTDL/ Sử VHTT`). Cells
-//! of one column, and of the header row, that are readings of the same printed text vote word
-//! by word, and the word most of them read replaces the outliers.
+//! of one column, and of the header row ([`mend_repeated_cells`]), or of all the scanned tables
+//! of a document ([`mend_repeated_cells_across`], what `sohoa extract` does: an annex repeats
+//! a note over several tables, a procedure's tables repeat their header), that are readings of
+//! the same printed text vote word by word, and the word most of them read replaces the
+//! outliers.
 //!
 //! Two cells are readings of the same text when their words (tokens with a letter or digit;
 //! punctuation standing apart is left out of the vote and never changed) pair one for one,
@@ -52,16 +55,25 @@ pub const DECADES_PER_CELL: f32 = 1.0;
 pub fn mend_repeated_cells(rows: &mut [Vec<String>], model: Option<&Model>) {
     let width = rows.iter().map(Vec::len).max().unwrap_or(0);
     for column in 0..width {
-        let cells: Vec<(usize, usize)> = (0..rows.len())
-            .filter(|&r| column < rows[r].len())
-            .map(|r| (r, column))
-            .collect();
-        mend_pool(rows, &cells, model);
+        let mut cells: Vec<&mut String> =
+            rows.iter_mut().filter_map(|r| r.get_mut(column)).collect();
+        mend_pool(&mut cells, model);
     }
-    if let Some(header) = rows.first() {
-        let cells: Vec<(usize, usize)> = (0..header.len()).map(|c| (0, c)).collect();
-        mend_pool(rows, &cells, model);
+    if let Some(header) = rows.first_mut() {
+        let mut cells: Vec<&mut String> = header.iter_mut().collect();
+        mend_pool(&mut cells, model);
     }
+}
+
+/// Mends the repeated cells of several tables of one document together: every cell of every
+/// table, whatever its column, that reads the same printed text as others (a note or an
+/// agency repeated down the tables of an annex; a header repeated over each table).
+pub fn mend_repeated_cells_across(tables: &mut [&mut Vec<Vec<String>>], model: Option<&Model>) {
+    let mut cells: Vec<&mut String> = tables
+        .iter_mut()
+        .flat_map(|rows| rows.iter_mut().flat_map(|r| r.iter_mut()))
+        .collect();
+    mend_pool(&mut cells, model);
 }
 
 /// A word of a cell: its token index in the cell, what it reads once marks, case and
@@ -78,7 +90,7 @@ struct Word {
 struct Variant {
     tokens: Vec<String>,
     words: Vec<Word>,
-    cells: Vec<(usize, usize)>,
+    cells: Vec<usize>,
 }
 
 /// The words of a cell's tokens (tokens with a letter or digit).
@@ -143,25 +155,25 @@ fn same_text(a: &[Word], b: &[Word]) -> bool {
     substituted <= 1
 }
 
-/// Mends the cells at `cells` (row, column) of `rows` against each other.
-fn mend_pool(rows: &mut [Vec<String>], cells: &[(usize, usize)], model: Option<&Model>) {
+/// Mends `cells` against each other.
+fn mend_pool(cells: &mut [&mut String], model: Option<&Model>) {
     // distinct texts first: a column of a thousand equal cells is one comparison
     let mut variants: Vec<Variant> = Vec::new();
     let mut index: FxHashMap<&str, usize> = FxHashMap::default();
-    for &(r, c) in cells {
-        let text = rows[r][c].as_str();
+    for (at, text) in cells.iter().enumerate() {
+        let text = text.as_str();
         if !text.chars().any(char::is_alphabetic) {
             continue;
         }
         match index.get(text) {
-            Some(&k) => variants[k].cells.push((r, c)),
+            Some(&k) => variants[k].cells.push(at),
             None => {
                 let tokens: Vec<String> = text.split_whitespace().map(str::to_string).collect();
                 index.insert(text, variants.len());
                 variants.push(Variant {
                     words: words_of(&tokens),
                     tokens,
-                    cells: vec![(r, c)],
+                    cells: vec![at],
                 });
             }
         }
@@ -175,7 +187,7 @@ fn mend_pool(rows: &mut [Vec<String>], cells: &[(usize, usize)], model: Option<&
         let shape = v.words.iter().map(|w| w.skeleton.len()).collect();
         buckets.entry((v.words.len(), shape)).or_default().push(k);
     }
-    let mut mended: Vec<((usize, usize), String)> = Vec::new();
+    let mut mended: Vec<(usize, String)> = Vec::new();
     for members in buckets.into_values().filter(|m| m.len() >= 2) {
         for group in groups(&variants, members) {
             if group
@@ -188,8 +200,8 @@ fn mend_pool(rows: &mut [Vec<String>], cells: &[(usize, usize)], model: Option<&
             }
         }
     }
-    for ((r, c), text) in mended {
-        rows[r][c] = text;
+    for (at, text) in mended {
+        *cells[at] = text;
     }
 }
 
@@ -225,7 +237,7 @@ fn vote(
     variants: &[Variant],
     group: &[usize],
     model: Option<&Model>,
-    mended: &mut Vec<((usize, usize), String)>,
+    mended: &mut Vec<(usize, String)>,
 ) {
     let Some(&seed) = group.first() else {
         return;
@@ -432,6 +444,16 @@ mod tests {
         assert_eq!(pair(&s("2030"), &s("2035")), None);
         assert_eq!(pair(&s("QĐ270"), &s("QĐ27O")), None);
         assert_eq!(pair(&s("Thanh"), &s("Khánh")), None);
+    }
+
+    #[test]
+    fn the_tables_of_a_document_vote_together_whatever_the_column() {
+        let mut first = table(&[&["STT", "Đơn vị/người thực hiện"], &["1", "Sở"]]);
+        let mut second = table(&[&["Đơn vi/người thực hiện", "Ghi chú"], &["Sở", "x"]]);
+        let mut third = table(&[&["Bước", "Đơn vị/người thực hiện"], &["1", "Sở"]]);
+        mend_repeated_cells_across(&mut [&mut first, &mut second, &mut third], None);
+        assert_eq!(second[0][0], "Đơn vị/người thực hiện");
+        assert_eq!(second[0][1], "Ghi chú");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! drawing (`pdf.rs`); a scanned page from its image (`scan.rs`).
 
 use super::Table;
-use super::column_context::mend_repeated_cells;
+use super::column_context::mend_repeated_cells_across;
 use super::pdf::{PageTable, join_pages, page_tables};
 use crate::ingest::Document;
 use crate::ingest::Word;
@@ -72,12 +72,13 @@ pub fn from_document(
         }
     }
     let mut tables = join_pages(found);
-    // a scan's OCR slips differently on each row's copy of a repeated text
-    for t in &mut tables {
-        if t.page.is_some_and(|p| scanned.contains(&p)) {
-            mend_repeated_cells(&mut t.rows, repairer.map(Repairer::model));
-        }
-    }
+    // a scan's OCR slips differently on each copy of a repeated text
+    let mut scanned_rows: Vec<&mut Vec<Vec<String>>> = tables
+        .iter_mut()
+        .filter(|t| t.page.is_some_and(|p| scanned.contains(&p)))
+        .map(|t| &mut t.rows)
+        .collect();
+    mend_repeated_cells_across(&mut scanned_rows, repairer.map(Repairer::model));
     (tables, warnings)
 }
 
