@@ -12,7 +12,8 @@
 //! in order, and each pair is the same word once marks, case and punctuation are set aside,
 //! or, for words of at least [`MIN_LETTERS_TO_SUBSTITUTE`] letters that are not both
 //! Vietnamese syllables, differs in one letter (`VHTTPL` / `VHTTDL`, `NQ-GP` / `NQ-CP`; at
-//! most one such word a cell; `Thanh` / `Khánh` are two words). Two words never pair when
+//! most one such word a cell; `Thanh` / `Khánh` are two words; a letter alone, a section
+//! label, pairs only with the same letter: `D` / `Đ`). Two words never pair when
 //! their digits differ, so a vote never changes a digit (`2025 - 2030` / `2025 - 2035`,
 //! `Bước 1` / `Bước 2`), nor when their letters differ in number (`Quảng Trạch II` /
 //! `Quảng Trạch III`).
@@ -77,12 +78,14 @@ pub fn mend_repeated_cells_across(tables: &mut [&mut Vec<Vec<String>>], model: O
 }
 
 /// A word of a cell: its token index in the cell, what it reads once marks, case and
-/// punctuation are set aside, and whether it is a Vietnamese syllable.
+/// punctuation are set aside, whether it is a Vietnamese syllable, and its letters in lower
+/// case with their marks.
 #[derive(Debug, Clone)]
 struct Word {
     token: usize,
     skeleton: Vec<char>,
     syllable: bool,
+    lower: String,
 }
 
 /// A distinct cell text of a pool, its words, and the cells that read it.
@@ -104,11 +107,12 @@ fn words_of(tokens: &[String]) -> Vec<Word> {
                 .filter(|c| c.is_alphanumeric())
                 .flat_map(char::to_lowercase)
                 .collect();
-            let syllable = crate::viet::is_syllable(t.trim_matches(|c: char| !c.is_alphanumeric()));
+            let core = t.trim_matches(|c: char| !c.is_alphanumeric());
             (!skeleton.is_empty()).then_some(Word {
                 token,
                 skeleton,
-                syllable,
+                syllable: crate::viet::is_syllable(core),
+                lower: core.to_lowercase(),
             })
         })
         .collect()
@@ -118,7 +122,8 @@ fn words_of(tokens: &[String]) -> Vec<Word> {
 /// letter (not only in marks, case or punctuation).
 fn pair(x: &Word, y: &Word) -> Option<bool> {
     let (a, b) = (&x.skeleton, &y.skeleton);
-    if a.len() != b.len() {
+    // a letter alone is a label, and `D`, `Đ` and `A`, `Â` are different labels
+    if a.len() != b.len() || (a.len() == 1 && x.lower != y.lower) {
         return None;
     }
     let mut letters_differ = 0;
@@ -444,6 +449,8 @@ mod tests {
         assert_eq!(pair(&s("2030"), &s("2035")), None);
         assert_eq!(pair(&s("QĐ270"), &s("QĐ27O")), None);
         assert_eq!(pair(&s("Thanh"), &s("Khánh")), None);
+        assert_eq!(pair(&s("Đ"), &s("D")), None);
+        assert_eq!(pair(&s("Đ."), &s("đ")), Some(false));
     }
 
     #[test]
