@@ -211,8 +211,8 @@ pub fn repaired_lines(words: &[Word], repaired: &str) -> Vec<(Vec<Word>, String)
 /// let words = &table_words(&[page])[0].words;
 /// let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
 /// assert_eq!(texts, ["chuyển", "đổi", "Bước1"]); // the split line keeps its OCR word and box
-/// assert_eq!(words[0].alternatives[0].text, "chuyến");
-/// assert!(words[1].alternatives.is_empty());
+/// assert_eq!(words[0].alternatives[0].text, "chuyến"); // what the recogniser read
+/// assert!(words[2].alternatives.is_empty());
 /// ```
 pub fn table_words(pages: &[PageRecord]) -> Vec<crate::extract::tables::PageWords> {
     pages
