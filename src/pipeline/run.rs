@@ -8,7 +8,7 @@ use super::shard::Shard;
 use super::shard_plan::ShardPlan;
 use crate::extract::{self, LayoutLine};
 use crate::ingest::text_layer::{LayerKind, TextLayerPolicy, TextSourceKind};
-use crate::ingest::{Document, Limits, Word};
+use crate::ingest::{Alternative, Document, Limits, Word};
 use crate::ocr::{OcrOptions, TextSource, reading};
 use crate::repair::{
     Detail, Mode, RecogniserHints, Repairer, SecondReading, Session, take_layer_symbols,
@@ -195,7 +195,10 @@ pub fn repaired_lines(words: &[Word], repaired: &str) -> Vec<(Vec<Word>, String)
 
 /// The OCR'd pages' words for table cells: each word as the repaired text reads it where the
 /// line's repaired tokens pair one for one with its words, as recognised otherwise (a word's
-/// box must stay its own: a cell takes the words whose boxes it holds).
+/// box must stay its own: a cell takes the words whose boxes it holds). A word the repair
+/// changed keeps the recogniser's reading as its first alternative, at no cost: a cell read
+/// again on its own is repaired with what the recogniser saw, not with the page's repair of it
+/// (the page's context across a table's columns turns a column's `DA` into `ĐÁ`).
 ///
 /// ```
 /// use sohoa::ingest::Word;
@@ -208,6 +211,8 @@ pub fn repaired_lines(words: &[Word], repaired: &str) -> Vec<(Vec<Word>, String)
 /// let words = &table_words(&[page])[0].words;
 /// let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
 /// assert_eq!(texts, ["chuyển", "đổi", "Bước1"]); // the split line keeps its OCR word and box
+/// assert_eq!(words[0].alternatives[0].text, "chuyến"); // what the recogniser read
+/// assert!(words[2].alternatives.is_empty());
 /// ```
 pub fn table_words(pages: &[PageRecord]) -> Vec<crate::extract::tables::PageWords> {
     pages
@@ -220,6 +225,19 @@ pub fn table_words(pages: &[PageRecord]) -> Vec<crate::extract::tables::PageWord
             words: paired_lines(&p.words, &p.text)
                 .into_iter()
                 .flat_map(|(line, _, _)| line)
+                .zip(&p.words)
+                .map(|(mut word, recognised)| {
+                    if word.text != recognised.text {
+                        word.alternatives.insert(
+                            0,
+                            Alternative {
+                                text: recognised.text.clone(),
+                                cost: 0.0,
+                            },
+                        );
+                    }
+                    word
+                })
                 .collect(),
         })
         .collect()

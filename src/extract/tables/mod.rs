@@ -11,7 +11,9 @@
 //! once, in their top-left position, and the positions they span are left `""`, as the gold
 //! `SCHEMA.md` asks. Where a page has no ruled grid, a table laid out with spaces only is found
 //! from where its words stand (`stream.rs`, Camelot's stream mode) and read into the same kind
-//! of grid. A table whose header names years and values also yields
+//! of grid. A scanned cell's abbreviations in capitals keep the letters the recogniser read
+//! (`capitals.rs`). A scanned table's cells that repeat one printed text down a column vote word by
+//! word on their marks and letters (`column_context.rs`). A table whose header names years and values also yields
 //! [`super::Target`]s (`targets.rs`).
 //!
 //! ```
@@ -20,6 +22,9 @@
 //! assert_eq!(t[0].rows, vec![vec!["STT", "Tên"], vec!["1", "Hà Nội"]]);
 //! ```
 
+#[cfg(feature = "ocr")]
+pub mod capitals;
+pub mod column_context;
 pub mod grid;
 #[cfg(feature = "ocr")]
 pub mod numbering;

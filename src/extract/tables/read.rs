@@ -2,6 +2,7 @@
 //! drawing (`pdf.rs`); a scanned page from its image (`scan.rs`).
 
 use super::Table;
+use super::column_context::mend_repeated_cells_across;
 use super::pdf::{PageTable, join_pages, page_tables};
 use crate::ingest::Document;
 use crate::ingest::Word;
@@ -39,7 +40,8 @@ pub struct PageWords {
 ///
 /// `force_ocr` reads every page as a scan, as `--force-ocr` does for the text; `ocr_words`
 /// are the OCR'd pages' words (a scanned page without them has each cell OCR'd); a cell OCR'd
-/// on its own is repaired by `repairer`.
+/// on its own is repaired by `repairer`. A scanned table's repeated cells are then read alike
+/// ([`super::column_context`]).
 pub fn from_document(
     doc: &Document,
     force_ocr: bool,
@@ -47,7 +49,7 @@ pub fn from_document(
     repairer: Option<&Repairer>,
     ocr_words: &[PageWords],
 ) -> (Vec<Table>, Vec<String>) {
-    let pages: Vec<Result<Vec<PageTable>, String>> = (0..doc.page_count())
+    let pages: Vec<Result<(bool, Vec<PageTable>), String>> = (0..doc.page_count())
         .into_par_iter()
         .with_max_len(1)
         .map(|i| {
@@ -57,15 +59,30 @@ pub fn from_document(
         .collect();
     let mut found = Vec::new();
     let mut warnings = Vec::new();
+    let mut scanned = Vec::new();
     for (i, p) in pages.into_iter().enumerate() {
         match p {
-            Ok(mut t) => found.append(&mut t),
+            Ok((scan, mut t)) => {
+                if scan {
+                    scanned.push(i as u32 + 1);
+                }
+                found.append(&mut t);
+            }
             Err(e) => warnings.push(format!("page {}: tables not read: {e}", i + 1)),
         }
     }
-    (join_pages(found), warnings)
+    let mut tables = join_pages(found);
+    // a scan's OCR slips differently on each copy of a repeated text
+    let mut scanned_rows: Vec<&mut Vec<Vec<String>>> = tables
+        .iter_mut()
+        .filter(|t| t.page.is_some_and(|p| scanned.contains(&p)))
+        .map(|t| &mut t.rows)
+        .collect();
+    mend_repeated_cells_across(&mut scanned_rows, repairer.map(Repairer::model));
+    (tables, warnings)
 }
 
+/// A page's tables, and whether they were read from its image (a scan).
 fn page(
     doc: &Document,
     index: u32,
@@ -73,7 +90,7 @@ fn page(
     options: &OcrOptions,
     repairer: Option<&Repairer>,
     words: Option<&PageWords>,
-) -> Result<Vec<PageTable>, String> {
+) -> Result<(bool, Vec<PageTable>), String> {
     let number = index + 1;
     if !force_ocr
         && let Some(objects) = doc.page_objects(index).map_err(|e| e.to_string())?
@@ -81,7 +98,7 @@ fn page(
         // an OCR layer over a scan: the table is in the image
         && objects.born_digital
     {
-        return Ok(page_tables(&objects, number));
+        return Ok((false, page_tables(&objects, number)));
     }
-    super::scan::page_tables(doc, index, words, options, repairer)
+    super::scan::page_tables(doc, index, words, options, repairer).map(|t| (true, t))
 }

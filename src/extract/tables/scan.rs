@@ -13,6 +13,7 @@
 //! the same way, and a cell read on its own is cut from the native pixels (never resampled)
 //! along its turned-back box, with the rules' pixels painted white so no `|` is read.
 
+use super::capitals::{as_read, keep_capitals};
 use super::grid::{self, Line, group_lines};
 use super::pdf::PageTable;
 use super::read::PageWords;
@@ -295,10 +296,22 @@ pub fn image_tables(
                             // a cell the page read as one line is read as one line again
                             let one_line = from_words.is_some()
                                 && group_lines(&found.words, |w| w.bbox).len() == 1;
+                            // the page's repaired words, but an abbreviation as read
+                            let among_lower = found
+                                .words
+                                .iter()
+                                .any(|w| w.recognised.chars().any(char::is_lowercase));
                             let page_words: Vec<(&str, [u32; 4])> = found
                                 .words
                                 .iter()
-                                .map(|w| (w.text.as_str(), w.box_from(origin)))
+                                .map(|w| {
+                                    let text = if among_lower {
+                                        as_read(&w.text, &w.recognised)
+                                    } else {
+                                        &w.text
+                                    };
+                                    (text, w.box_from(origin))
+                                })
                                 .collect();
                             read_cell(&cell, one_line, &page_words).or_else(|| {
                                 stopped = true;
@@ -392,6 +405,8 @@ struct PlacedWord {
     bbox: [f32; 4],
     /// `[x, y, w, h]` in the page image's pixels, as the OCR gave it.
     page_box: [u32; 4],
+    /// What the recogniser read there, before the page's repair.
+    recognised: String,
 }
 
 impl PlacedWord {
@@ -429,7 +444,8 @@ impl PlacedWord {
 /// is kept as `I`s (`II` is read `||`): [`assign`] drops it where it stands on a rule.
 fn place(word: &Word, turn: Turn) -> Option<PlacedWord> {
     let bars = word.text.chars().count();
-    let text = if (1..=3).contains(&bars) && word.text.chars().all(|c| c == '|') {
+    let only_bars = (1..=3).contains(&bars) && word.text.chars().all(|c| c == '|');
+    let text = if only_bars {
         "I".repeat(bars)
     } else {
         word.text.trim_matches(RULE_MARKS).to_string()
@@ -443,10 +459,22 @@ fn place(word: &Word, turn: Turn) -> Option<PlacedWord> {
     Some(PlacedWord {
         bar: text.starts_with('I') && word.text.starts_with('|'),
         confidence: word.confidence,
-        text,
         bbox: [cx - hw, cy - hh, cx + hw, cy + hh].map(|v| v as f32),
         page_box: word.bbox,
+        recognised: Some(recognised(word).trim_matches(RULE_MARKS))
+            .filter(|r| !r.is_empty() && !only_bars)
+            .map_or_else(|| text.clone(), str::to_string),
+        text,
     })
+}
+
+/// What the recogniser read for a page word: `pipeline::run::table_words` keeps it as the
+/// first alternative, at no cost, of a word the page's repair changed.
+fn recognised(word: &Word) -> &str {
+    match word.alternatives.first() {
+        Some(a) if a.cost == 0.0 => &a.text,
+        _ => &word.text,
+    }
 }
 
 /// Page words this sure (Tesseract's mean word confidence, 0–100) make a cell's text without
@@ -496,13 +524,17 @@ fn assign<'a>(placed: &'a [PlacedWord], grid: &grid::Grid, tol: f32) -> Vec<Cell
     cells
 }
 
-/// A cell's text from its words: lines top to bottom, words left to right.
+/// A cell's text from its words: lines top to bottom, words left to right; an abbreviation
+/// the page's repair marked is written as recognised ([`keep_capitals`]).
 fn text_of_words(words: &[&PlacedWord]) -> String {
     grid::join_lines(group_lines(words, |w| w.bbox).into_iter().map(|line| {
-        line.iter()
+        let text = line
+            .iter()
             .map(|w| w.text.as_str())
             .collect::<Vec<_>>()
-            .join(" ")
+            .join(" ");
+        let recognised: Vec<&str> = line.iter().map(|w| w.recognised.as_str()).collect();
+        keep_capitals(&text, &recognised)
     }))
 }
 
@@ -819,7 +851,8 @@ pub fn page_tables(
 
 /// A cell's own reading repaired; in scan mode with the page OCR's words of the cell
 /// (`page_words`, boxes in the cell image's pixels) as its second reading, so each word is
-/// taken from whichever reading the language model prefers ([`SecondReading`]).
+/// taken from whichever reading the language model prefers ([`SecondReading`]); an
+/// abbreviation the repair marked is written as recognised ([`keep_capitals`]).
 fn repair_cell(
     repairer: &Repairer,
     read: &BlockReading,
@@ -837,9 +870,11 @@ fn repair_cell(
         let second = SecondReading::align(&read.text, first, page_words).by_same_recogniser();
         session = session.with_second_reading(second);
     }
-    repairer
+    let repaired = repairer
         .restore_in(&mut session, &read.text, mode, Detail::Text)
-        .text
+        .text;
+    let recognised: Vec<&str> = read.words.iter().map(|w| w.text.as_str()).collect();
+    keep_capitals(&repaired, &recognised)
 }
 
 #[cfg(test)]
