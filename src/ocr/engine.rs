@@ -126,16 +126,16 @@ impl Engine {
         }
     }
 
-    /// Recognises an 8-bit grey image and returns (text, TSV, each word's symbol choices when
-    /// `choices` is asked for; the engine must run with `lstm_choice_mode=2` for them), giving
-    /// up after `deadline`.
+    /// Recognises an 8-bit grey image and returns its text, TSV and what `detail` asks for
+    /// (each word's symbol choices, for which the engine must run with `lstm_choice_mode=2`,
+    /// or each word's symbols with boxes and confidences), giving up after `deadline`.
     pub(super) fn recognize(
         &mut self,
         image: &image::GrayImage,
         dpi: u32,
         deadline: Option<Duration>,
-        choices: bool,
-    ) -> Result<(String, String, Vec<WordChoices>), EngineError> {
+        detail: Detail,
+    ) -> Result<Recognized, EngineError> {
         let (width, height) = image.dimensions();
         let (w, h) = (
             i32::try_from(width).map_err(|_| EngineError::Image)?,
@@ -175,12 +175,23 @@ impl Engine {
         let tsv = TessText(unsafe { sys::TessBaseAPIGetTsvText(api, 0) });
         let result = match (text.to_string_lossy(), tsv.to_string_lossy()) {
             (Some(text), Some(tsv)) => {
-                let symbols = if choices && !text.trim().is_empty() {
+                let blank = text.trim().is_empty();
+                let choices = if detail == Detail::Choices && !blank {
                     self.symbol_choices()
                 } else {
                     Vec::new()
                 };
-                Ok((text, tsv, symbols))
+                let symbols = if detail == Detail::Symbols && !blank {
+                    self.placed_symbols()
+                } else {
+                    Vec::new()
+                };
+                Ok(Recognized {
+                    text,
+                    tsv,
+                    choices,
+                    symbols,
+                })
             }
             _ => Err(EngineError::Output),
         };
@@ -193,6 +204,26 @@ impl Engine {
 /// One recognised word: for each of its symbols, the LSTM's choices (UTF-8, confidence 0–100),
 /// best first. Needs `lstm_choice_mode=2`.
 pub(super) type WordChoices = Vec<Vec<(String, f32)>>;
+
+/// What [`Engine::recognize`] collects beside the text and TSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Detail {
+    /// Nothing more.
+    Text,
+    /// Each word's symbol choices ([`WordChoices`]).
+    Choices,
+    /// Each word's symbols with boxes and confidences ([`SymbolBox`]).
+    Symbols,
+}
+
+/// What one recognition gives.
+pub(super) struct Recognized {
+    pub(super) text: String,
+    pub(super) tsv: String,
+    pub(super) choices: Vec<WordChoices>,
+    /// Per word, in the TSV's word order, its symbols.
+    pub(super) symbols: Vec<Vec<super::SymbolBox>>,
+}
 
 impl Engine {
     /// The symbol choices of every word of the recognised page, in the order of the TSV's
@@ -248,6 +279,50 @@ impl Engine {
                 }
                 if let Some(w) = words.last_mut() {
                     w.push(choices);
+                }
+                if sys::TessResultIteratorNext(ri, symbol) == 0 {
+                    break;
+                }
+            }
+            sys::TessResultIteratorDelete(ri);
+        }
+        words
+    }
+}
+
+impl Engine {
+    /// Every word's symbols as read, with their boxes (left, top, right, bottom in the image's
+    /// pixels) and confidences, in the order of the TSV's words.
+    fn placed_symbols(&self) -> Vec<Vec<super::SymbolBox>> {
+        let api = self.api.as_ptr();
+        let mut words: Vec<Vec<super::SymbolBox>> = Vec::new();
+        // SAFETY: api holds a recognised page; the iterator is deleted below; strings from
+        // GetUTF8Text of a result iterator are freed with TessDeleteText (TessText).
+        unsafe {
+            let ri = sys::TessBaseAPIGetIterator(api);
+            if ri.is_null() {
+                return words;
+            }
+            let pi = sys::TessResultIteratorGetPageIterator(ri);
+            let symbol = sys::TessPageIteratorLevel_RIL_SYMBOL;
+            let word = sys::TessPageIteratorLevel_RIL_WORD;
+            sys::TessPageIteratorBegin(pi);
+            loop {
+                let here = TessText(sys::TessResultIteratorGetUTF8Text(ri, symbol));
+                if let Some(text) = here.to_string_lossy() {
+                    if sys::TessPageIteratorIsAtBeginningOf(pi, word) != 0 || words.is_empty() {
+                        words.push(Vec::new());
+                    }
+                    let (mut l, mut t, mut r, mut b) = (0, 0, 0, 0);
+                    sys::TessPageIteratorBoundingBox(pi, symbol, &mut l, &mut t, &mut r, &mut b);
+                    let confidence = sys::TessResultIteratorConfidence(ri, symbol);
+                    if let Some(w) = words.last_mut() {
+                        w.push(super::SymbolBox {
+                            text,
+                            confidence,
+                            bbox: [l, t, r, b],
+                        });
+                    }
                 }
                 if sys::TessResultIteratorNext(ri, symbol) == 0 {
                     break;

@@ -5,7 +5,8 @@
 //!   their boxes, the way Camelot's lattice mode reads them (`pdf.rs`, `ocr` feature);
 //! - scans: ruling lines found on the page image, each cell's text from the page OCR's words
 //!   it holds, a cell OCR'd in its own box where they are unsure (`scan.rs`, `numbering.rs`,
-//!   `ocr` feature).
+//!   `ocr` feature); punctuation print never has in a scanned cell's words is mended by the
+//!   rules of `cell_marks.rs`.
 //!
 //! Ruled pages of both kinds go through the same cell grid (`grid.rs`): merged cells are written
 //! once, in their top-left position, and the positions they span are left `""`, as the gold
@@ -20,6 +21,8 @@
 //! assert_eq!(t[0].rows, vec![vec!["STT", "Tên"], vec!["1", "Hà Nội"]]);
 //! ```
 
+#[cfg(feature = "ocr")]
+pub mod cell_marks;
 pub mod grid;
 #[cfg(feature = "ocr")]
 pub mod numbering;

@@ -560,9 +560,7 @@ fn tidy_cell(text: &str) -> String {
         }
     }
     drop_stray_dashes(&mut out);
-    if let Some(first) = out.first_mut() {
-        *first = without_unpaired_opening(first, &text);
-    }
+    super::cell_marks::mend_tokens(&mut out);
     out.join(" ")
 }
 
@@ -584,7 +582,7 @@ fn agreed_punctuation(chosen: &str, other: &str) -> String {
         .chars()
         .filter(|c| !c.is_alphanumeric() && !c.is_whitespace())
     {
-        *marks.entry(c).or_default() += 1;
+        *marks.entry(same_dash(c)).or_default() += 1;
     }
     let tokens: Vec<&str> = chosen.split_whitespace().collect();
     let mut out = Vec::with_capacity(tokens.len());
@@ -592,7 +590,10 @@ fn agreed_punctuation(chosen: &str, other: &str) -> String {
         let punctuation_only = !t.chars().any(char::is_alphanumeric);
         if i > 0 && punctuation_only {
             // every mark is counted off, even after one is missing
-            let missing = t.chars().filter(|c| !take_one(&mut marks, c)).count();
+            let missing = t
+                .chars()
+                .filter(|c| !take_one(&mut marks, &same_dash(*c)))
+                .count();
             if missing == 0 {
                 out.push(*t);
             }
@@ -613,6 +614,15 @@ fn agreed_punctuation(chosen: &str, other: &str) -> String {
     out.join(" ")
 }
 
+/// Every dash as `-`: two readings of one printed dash may read it as different dashes.
+fn same_dash(c: char) -> char {
+    if matches!(c, '–' | '—' | '~') {
+        '-'
+    } else {
+        c
+    }
+}
+
 /// Counts one `key` off `counts`: false when none is left.
 fn take_one<K: std::hash::Hash + Eq>(counts: &mut FxHashMap<K, usize>, key: &K) -> bool {
     counts
@@ -630,27 +640,13 @@ fn is_dash(token: &str) -> bool {
 /// (`07 ngày -`), and a second dash right after a dash (`Sơn Tây - - Đan Phượng`, `--`).
 fn drop_stray_dashes(tokens: &mut Vec<String>) {
     tokens.dedup_by(|next, prev| is_dash(next) && is_dash(prev));
-    for t in tokens.iter_mut().filter(|t| is_dash(t)) {
+    // an en dash is only ever written by the cell reading's mark sizes (`ocr::marks`);
+    // the recogniser's other dashes are hyphens
+    for t in tokens.iter_mut().filter(|t| is_dash(t) && *t != "–") {
         "-".clone_into(t);
     }
     while tokens.len() > 1 && tokens.last().is_some_and(|t| is_dash(t)) {
         tokens.pop();
-    }
-}
-
-/// A cell's first word without the quote mark or speck glued before it (`“Thông báo`,
-/// `'Bộ phận`, `¡2`) when the cell closes no quote.
-fn without_unpaired_opening(first: &str, cell: &str) -> String {
-    const OPENING: &[char] = &['“', '"', '\'', '‘', '„', '¡', '`'];
-    const CLOSING: &[char] = &['”', '"', '\'', '’'];
-    let rest = first.trim_start_matches(OPENING);
-    let closed = cell
-        .char_indices()
-        .any(|(i, c)| i > 0 && CLOSING.contains(&c));
-    if rest.is_empty() || rest.len() == first.len() || closed {
-        first.to_string()
-    } else {
-        rest.to_string()
     }
 }
 
@@ -1072,6 +1068,7 @@ mod tests {
                 word("66.7/2025/NQ-", 220, 0),
                 word("GP", 10, 1),
             ],
+            symbols: Vec::new(),
         };
         assert_eq!(
             repair_cell(r, &read, &[], Mode::Scan),
