@@ -1,7 +1,8 @@
 //! Punctuation in a scanned cell's words that print never has, mended by the rules of
 //! Vietnamese typography (whichever reading of the cell the words come from; the marks'
 //! sizes on the image are judged before, in [`crate::ocr::marks`]):
-//! - a dot glued before a word (`.Phòng`, `.66.7/2025/NQ-CP`): a speck, dropped;
+//! - a dot or underscore glued before a word (`.Phòng`, `.66.7/2025/NQ-CP`, `_26.166`): a
+//!   speck, dropped; a tilde glued before one (`~420`) is the dash misread;
 //! - a quote mark or bracket glued before a word that nothing after it in the cell closes
 //!   (`'Sở`, `“Thành phố`, `[Giờ`, `{1.004591`): a speck, dropped;
 //! - a colon or semicolon glued between two lower-case letters (`kinh:doanh`): a speck
@@ -35,7 +36,7 @@ pub fn mend_tokens(tokens: &mut Vec<String>) {
     let mut out: Vec<String> = Vec::with_capacity(tokens.len());
     for i in 0..tokens.len() {
         let token = without_leading_dots(&tokens[i]);
-        let token = without_unclosed_opening(token, &tokens[i + 1..]);
+        let token = without_unclosed_opening(&token, &tokens[i + 1..]);
         let previous = out.last().map(String::as_str);
         let token = thousands_dot(token, previous);
         out.extend(split_at_glued_colon(&token));
@@ -43,13 +44,16 @@ pub fn mend_tokens(tokens: &mut Vec<String>) {
     *tokens = out;
 }
 
-/// `.Phòng` → `Phòng`: dots before a letter or digit (a leader `...` stays).
-fn without_leading_dots(token: &str) -> &str {
-    let rest = token.trim_start_matches('.');
+/// `.Phòng` → `Phòng`, `_26.166` → `26.166`: dots or underscores before a letter or digit
+/// (a leader `...` stays); `~420` → `-420`.
+fn without_leading_dots(token: &str) -> String {
+    let rest = token.trim_start_matches(['.', '_']);
     if rest.len() < token.len() && rest.starts_with(char::is_alphanumeric) {
-        rest
-    } else {
-        token
+        return rest.to_string();
+    }
+    match token.strip_prefix('~') {
+        Some(rest) if rest.starts_with(char::is_alphanumeric) => format!("-{rest}"),
+        _ => token.to_string(),
     }
 }
 
@@ -135,6 +139,7 @@ mod tests {
         assert_eq!(mended("trình UBND “Thành phố"), "trình UBND Thành phố");
         assert_eq!(mended("[Giờ hành chính"), "Giờ hành chính");
         assert_eq!(mended("{1.004591"), "1.004591");
+        assert_eq!(mended("_26.166 ~420"), "26.166 -420");
         // closed quotes and brackets are printed
         assert_eq!(mended("“Thông báo” kết quả"), "“Thông báo” kết quả");
         assert_eq!(mended("(4)=[(3):(1)]x100"), "(4)=[(3):(1)]x100");

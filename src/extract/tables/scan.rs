@@ -310,11 +310,16 @@ pub fn image_tables(
                     match (own, from_words) {
                         (Some((own, c)), Some((words, wc))) => {
                             let (uo, uw) = (unknown_words(&own), unknown_words(&words));
-                            let (chosen, other) = if uo < uw || (uo == uw && c > wc) {
-                                (own, words)
-                            } else {
-                                (words, own)
-                            };
+                            // readings that differ only in the spaces around a dash: the
+                            // cell's own reading measured them on the pixels (`ocr::marks`)
+                            let dash_spaces_only = without_dash_spaces(&tidy_cell(&own))
+                                == without_dash_spaces(&tidy_cell(&words));
+                            let (chosen, other) =
+                                if dash_spaces_only || uo < uw || (uo == uw && c > wc) {
+                                    (own, words)
+                                } else {
+                                    (words, own)
+                                };
                             agreed_punctuation(&tidy_cell(&chosen), &tidy_cell(&other))
                         }
                         (None, Some((words, _))) => words,
@@ -327,6 +332,7 @@ pub fn image_tables(
         }
         let mut rows = g.rows(&texts);
         super::numbering::mend(&mut rows);
+        super::number_format::mend_separators(&mut rows);
         if texts.iter().all(String::is_empty) {
             continue;
         }
@@ -612,6 +618,21 @@ fn agreed_punctuation(chosen: &str, other: &str) -> String {
         }
     }
     out.join(" ")
+}
+
+/// A cell's text without the spaces beside its dashes (`2025 - 2035` → `2025-2035`).
+fn without_dash_spaces(text: &str) -> String {
+    let dashes = |c: char| matches!(c, '-' | '–' | '—');
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let beside_dash = c == ' '
+            && (i > 0 && dashes(chars[i - 1]) || chars.get(i + 1).is_some_and(|&n| dashes(n)));
+        if !beside_dash {
+            out.push(if dashes(c) { '-' } else { c });
+        }
+    }
+    out
 }
 
 /// Every dash as `-`: two readings of one printed dash may read it as different dashes.
