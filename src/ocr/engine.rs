@@ -226,37 +226,53 @@ pub(super) struct Recognized {
 }
 
 impl Engine {
-    /// The symbol choices of every word of the recognised page, in the order of the TSV's
-    /// words (both walk Tesseract's result iterator).
-    fn symbol_choices(&self) -> Vec<WordChoices> {
+    /// Walks the recognised page's symbols in the order of the TSV's words (both walk
+    /// Tesseract's result iterator), calling `visit` with the iterator placed on each symbol,
+    /// the symbol's text and whether it starts a word. Symbols without text are skipped: an
+    /// iterator with no symbol under it (an empty page or block) must not be asked for
+    /// choices, Tesseract asserts and aborts.
+    fn walk_symbols(
+        &self,
+        mut visit: impl FnMut(*mut sys::TessResultIterator, *mut sys::TessPageIterator, String, bool),
+    ) {
         let api = self.api.as_ptr();
-        let mut words: Vec<WordChoices> = Vec::new();
-        // SAFETY: api holds a recognised page; the iterator is deleted below, the choice
-        // iterators inside the loop; strings from GetUTF8Text of a result iterator are freed
-        // with TessDeleteText, those of a choice iterator belong to it.
+        // SAFETY: api holds a recognised page; the iterator is deleted below; strings from
+        // GetUTF8Text of a result iterator are freed with TessDeleteText (TessText).
         unsafe {
             let ri = sys::TessBaseAPIGetIterator(api);
             if ri.is_null() {
-                return words;
+                return;
             }
             let pi = sys::TessResultIteratorGetPageIterator(ri);
             let symbol = sys::TessPageIteratorLevel_RIL_SYMBOL;
             let word = sys::TessPageIteratorLevel_RIL_WORD;
             sys::TessPageIteratorBegin(pi);
             loop {
-                // An iterator with no symbol under it (an empty page or block) must not be asked
-                // for choices: Tesseract asserts and aborts.
                 let here = TessText(sys::TessResultIteratorGetUTF8Text(ri, symbol));
-                if here.0.is_null() {
-                    if sys::TessResultIteratorNext(ri, symbol) == 0 {
-                        break;
-                    }
-                    continue;
+                if let Some(text) = here.to_string_lossy() {
+                    let starts_word = sys::TessPageIteratorIsAtBeginningOf(pi, word) != 0;
+                    visit(ri, pi, text, starts_word);
                 }
-                if sys::TessPageIteratorIsAtBeginningOf(pi, word) != 0 {
-                    words.push(Vec::new());
+                if sys::TessResultIteratorNext(ri, symbol) == 0 {
+                    break;
                 }
-                let mut choices = Vec::new();
+            }
+            sys::TessResultIteratorDelete(ri);
+        }
+    }
+
+    /// The symbol choices of every word of the recognised page, in the order of the TSV's
+    /// words.
+    fn symbol_choices(&self) -> Vec<WordChoices> {
+        let mut words: Vec<WordChoices> = Vec::new();
+        self.walk_symbols(|ri, _, text, starts_word| {
+            if starts_word {
+                words.push(Vec::new());
+            }
+            let mut choices = Vec::new();
+            // SAFETY: ri is placed on a symbol; the choice iterator is deleted below, its
+            // strings belong to it.
+            unsafe {
                 let ci = sys::TessResultIteratorGetChoiceIterator(ri);
                 if !ci.is_null() {
                     loop {
@@ -271,65 +287,41 @@ impl Engine {
                     }
                     sys::TessChoiceIteratorDelete(ci);
                 }
-                if choices.is_empty() {
-                    // No choices: the symbol as read, certain.
-                    if let Some(text) = here.to_string_lossy() {
-                        choices.push((text, 100.0));
-                    }
-                }
-                if let Some(w) = words.last_mut() {
-                    w.push(choices);
-                }
-                if sys::TessResultIteratorNext(ri, symbol) == 0 {
-                    break;
-                }
             }
-            sys::TessResultIteratorDelete(ri);
-        }
+            if choices.is_empty() {
+                // No choices: the symbol as read, certain.
+                choices.push((text, 100.0));
+            }
+            if let Some(w) = words.last_mut() {
+                w.push(choices);
+            }
+        });
         words
     }
-}
 
-impl Engine {
     /// Every word's symbols as read, with their boxes (left, top, right, bottom in the image's
     /// pixels) and confidences, in the order of the TSV's words.
     fn placed_symbols(&self) -> Vec<Vec<super::SymbolBox>> {
-        let api = self.api.as_ptr();
         let mut words: Vec<Vec<super::SymbolBox>> = Vec::new();
-        // SAFETY: api holds a recognised page; the iterator is deleted below; strings from
-        // GetUTF8Text of a result iterator are freed with TessDeleteText (TessText).
-        unsafe {
-            let ri = sys::TessBaseAPIGetIterator(api);
-            if ri.is_null() {
-                return words;
+        self.walk_symbols(|ri, pi, text, starts_word| {
+            if starts_word || words.is_empty() {
+                words.push(Vec::new());
             }
-            let pi = sys::TessResultIteratorGetPageIterator(ri);
             let symbol = sys::TessPageIteratorLevel_RIL_SYMBOL;
-            let word = sys::TessPageIteratorLevel_RIL_WORD;
-            sys::TessPageIteratorBegin(pi);
-            loop {
-                let here = TessText(sys::TessResultIteratorGetUTF8Text(ri, symbol));
-                if let Some(text) = here.to_string_lossy() {
-                    if sys::TessPageIteratorIsAtBeginningOf(pi, word) != 0 || words.is_empty() {
-                        words.push(Vec::new());
-                    }
-                    let (mut l, mut t, mut r, mut b) = (0, 0, 0, 0);
-                    sys::TessPageIteratorBoundingBox(pi, symbol, &mut l, &mut t, &mut r, &mut b);
-                    let confidence = sys::TessResultIteratorConfidence(ri, symbol);
-                    if let Some(w) = words.last_mut() {
-                        w.push(super::SymbolBox {
-                            text,
-                            confidence,
-                            bbox: [l, t, r, b],
-                        });
-                    }
-                }
-                if sys::TessResultIteratorNext(ri, symbol) == 0 {
-                    break;
-                }
+            let (mut l, mut t, mut r, mut b) = (0, 0, 0, 0);
+            // SAFETY: both iterators are placed on a symbol of the recognised page.
+            let confidence = unsafe {
+                sys::TessPageIteratorBoundingBox(pi, symbol, &mut l, &mut t, &mut r, &mut b);
+                sys::TessResultIteratorConfidence(ri, symbol)
+            };
+            if let Some(w) = words.last_mut() {
+                w.push(super::SymbolBox {
+                    text,
+                    confidence,
+                    bbox: [l, t, r, b],
+                });
             }
-            sys::TessResultIteratorDelete(ri);
-        }
+        });
         words
     }
 }

@@ -37,7 +37,7 @@ const MIN_AGREEING_FOR_MISREAD: usize = 2;
 ///     .iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
 /// sohoa::extract::tables::number_format::mend_separators(&mut rows);
 /// let column: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
-/// assert_eq!(column, ["Mã", "1.004639", "1.001229", "1.014462", "1.004591", "8:30"]);
+/// assert_eq!(column, ["1.004639", "1.001229", "1.014462", "1.004591", "8:30"]);
 /// ```
 pub fn mend_separators(rows: &mut [Vec<String>]) {
     let width = rows.iter().map(Vec::len).max().unwrap_or(0);
