@@ -126,16 +126,16 @@ impl Engine {
         }
     }
 
-    /// Recognises an 8-bit grey image and returns (text, TSV, each word's symbol choices when
-    /// `choices` is asked for; the engine must run with `lstm_choice_mode=2` for them), giving
-    /// up after `deadline`.
+    /// Recognises an 8-bit grey image and returns its text, TSV and what `detail` asks for
+    /// (each word's symbol choices, for which the engine must run with `lstm_choice_mode=2`,
+    /// or each word's symbols with boxes and confidences), giving up after `deadline`.
     pub(super) fn recognize(
         &mut self,
         image: &image::GrayImage,
         dpi: u32,
         deadline: Option<Duration>,
-        choices: bool,
-    ) -> Result<(String, String, Vec<WordChoices>), EngineError> {
+        detail: Detail,
+    ) -> Result<Recognized, EngineError> {
         let (width, height) = image.dimensions();
         let (w, h) = (
             i32::try_from(width).map_err(|_| EngineError::Image)?,
@@ -175,12 +175,23 @@ impl Engine {
         let tsv = TessText(unsafe { sys::TessBaseAPIGetTsvText(api, 0) });
         let result = match (text.to_string_lossy(), tsv.to_string_lossy()) {
             (Some(text), Some(tsv)) => {
-                let symbols = if choices && !text.trim().is_empty() {
+                let blank = text.trim().is_empty();
+                let choices = if detail == Detail::Choices && !blank {
                     self.symbol_choices()
                 } else {
                     Vec::new()
                 };
-                Ok((text, tsv, symbols))
+                let symbols = if detail == Detail::Symbols && !blank {
+                    self.placed_symbols()
+                } else {
+                    Vec::new()
+                };
+                Ok(Recognized {
+                    text,
+                    tsv,
+                    choices,
+                    symbols,
+                })
             }
             _ => Err(EngineError::Output),
         };
@@ -194,38 +205,74 @@ impl Engine {
 /// best first. Needs `lstm_choice_mode=2`.
 pub(super) type WordChoices = Vec<Vec<(String, f32)>>;
 
+/// What [`Engine::recognize`] collects beside the text and TSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Detail {
+    /// Nothing more.
+    Text,
+    /// Each word's symbol choices ([`WordChoices`]).
+    Choices,
+    /// Each word's symbols with boxes and confidences ([`SymbolBox`]).
+    Symbols,
+}
+
+/// What one recognition gives.
+pub(super) struct Recognized {
+    pub(super) text: String,
+    pub(super) tsv: String,
+    pub(super) choices: Vec<WordChoices>,
+    /// Per word, in the TSV's word order, its symbols.
+    pub(super) symbols: Vec<Vec<super::SymbolBox>>,
+}
+
 impl Engine {
-    /// The symbol choices of every word of the recognised page, in the order of the TSV's
-    /// words (both walk Tesseract's result iterator).
-    fn symbol_choices(&self) -> Vec<WordChoices> {
+    /// Walks the recognised page's symbols in the order of the TSV's words (both walk
+    /// Tesseract's result iterator), calling `visit` with the iterator placed on each symbol,
+    /// the symbol's text and whether it starts a word. Symbols without text are skipped: an
+    /// iterator with no symbol under it (an empty page or block) must not be asked for
+    /// choices, Tesseract asserts and aborts.
+    fn walk_symbols(
+        &self,
+        mut visit: impl FnMut(*mut sys::TessResultIterator, *mut sys::TessPageIterator, String, bool),
+    ) {
         let api = self.api.as_ptr();
-        let mut words: Vec<WordChoices> = Vec::new();
-        // SAFETY: api holds a recognised page; the iterator is deleted below, the choice
-        // iterators inside the loop; strings from GetUTF8Text of a result iterator are freed
-        // with TessDeleteText, those of a choice iterator belong to it.
+        // SAFETY: api holds a recognised page; the iterator is deleted below; strings from
+        // GetUTF8Text of a result iterator are freed with TessDeleteText (TessText).
         unsafe {
             let ri = sys::TessBaseAPIGetIterator(api);
             if ri.is_null() {
-                return words;
+                return;
             }
             let pi = sys::TessResultIteratorGetPageIterator(ri);
             let symbol = sys::TessPageIteratorLevel_RIL_SYMBOL;
             let word = sys::TessPageIteratorLevel_RIL_WORD;
             sys::TessPageIteratorBegin(pi);
             loop {
-                // An iterator with no symbol under it (an empty page or block) must not be asked
-                // for choices: Tesseract asserts and aborts.
                 let here = TessText(sys::TessResultIteratorGetUTF8Text(ri, symbol));
-                if here.0.is_null() {
-                    if sys::TessResultIteratorNext(ri, symbol) == 0 {
-                        break;
-                    }
-                    continue;
+                if let Some(text) = here.to_string_lossy() {
+                    let starts_word = sys::TessPageIteratorIsAtBeginningOf(pi, word) != 0;
+                    visit(ri, pi, text, starts_word);
                 }
-                if sys::TessPageIteratorIsAtBeginningOf(pi, word) != 0 {
-                    words.push(Vec::new());
+                if sys::TessResultIteratorNext(ri, symbol) == 0 {
+                    break;
                 }
-                let mut choices = Vec::new();
+            }
+            sys::TessResultIteratorDelete(ri);
+        }
+    }
+
+    /// The symbol choices of every word of the recognised page, in the order of the TSV's
+    /// words.
+    fn symbol_choices(&self) -> Vec<WordChoices> {
+        let mut words: Vec<WordChoices> = Vec::new();
+        self.walk_symbols(|ri, _, text, starts_word| {
+            if starts_word {
+                words.push(Vec::new());
+            }
+            let mut choices = Vec::new();
+            // SAFETY: ri is placed on a symbol; the choice iterator is deleted below, its
+            // strings belong to it.
+            unsafe {
                 let ci = sys::TessResultIteratorGetChoiceIterator(ri);
                 if !ci.is_null() {
                     loop {
@@ -240,21 +287,41 @@ impl Engine {
                     }
                     sys::TessChoiceIteratorDelete(ci);
                 }
-                if choices.is_empty() {
-                    // No choices: the symbol as read, certain.
-                    if let Some(text) = here.to_string_lossy() {
-                        choices.push((text, 100.0));
-                    }
-                }
-                if let Some(w) = words.last_mut() {
-                    w.push(choices);
-                }
-                if sys::TessResultIteratorNext(ri, symbol) == 0 {
-                    break;
-                }
             }
-            sys::TessResultIteratorDelete(ri);
-        }
+            if choices.is_empty() {
+                // No choices: the symbol as read, certain.
+                choices.push((text, 100.0));
+            }
+            if let Some(w) = words.last_mut() {
+                w.push(choices);
+            }
+        });
+        words
+    }
+
+    /// Every word's symbols as read, with their boxes (left, top, right, bottom in the image's
+    /// pixels) and confidences, in the order of the TSV's words.
+    fn placed_symbols(&self) -> Vec<Vec<super::SymbolBox>> {
+        let mut words: Vec<Vec<super::SymbolBox>> = Vec::new();
+        self.walk_symbols(|ri, pi, text, starts_word| {
+            if starts_word || words.is_empty() {
+                words.push(Vec::new());
+            }
+            let symbol = sys::TessPageIteratorLevel_RIL_SYMBOL;
+            let (mut l, mut t, mut r, mut b) = (0, 0, 0, 0);
+            // SAFETY: both iterators are placed on a symbol of the recognised page.
+            let confidence = unsafe {
+                sys::TessPageIteratorBoundingBox(pi, symbol, &mut l, &mut t, &mut r, &mut b);
+                sys::TessResultIteratorConfidence(ri, symbol)
+            };
+            if let Some(w) = words.last_mut() {
+                w.push(super::SymbolBox {
+                    text,
+                    confidence,
+                    bbox: [l, t, r, b],
+                });
+            }
+        });
         words
     }
 }

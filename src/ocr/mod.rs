@@ -17,12 +17,13 @@ pub mod command;
 mod engine;
 pub mod layout;
 pub mod list_numbers;
+pub mod marks;
 pub mod reading;
 pub mod split_lines;
 
 use crate::ingest::{Alternative, ImageOrigin, PageContent, SourcePage, Word};
 pub use engine::Segmentation;
-use engine::{Engine, EngineError, WordChoices};
+use engine::{Detail, Engine, EngineError, Recognized, WordChoices};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::time::Duration;
@@ -205,7 +206,7 @@ fn run_engine(
     dpi: u32,
     options: &OcrOptions,
     segmentation: Segmentation,
-) -> Result<(String, String, Vec<engine::WordChoices>), Error> {
+) -> Result<Recognized, Error> {
     let key = (
         options.lang.clone(),
         options.datapath.clone(),
@@ -223,13 +224,14 @@ fn run_engine(
         // per page: a PDF's re-read pages ask for the choices, its other pages may not
         let choices = if options.alternatives { "2" } else { "0" };
         set_variable(engine, "lstm_choice_mode", choices)?;
+        // a page's words get their alternatives (when asked for), a block's its symbols' boxes
+        let detail = match segmentation {
+            Segmentation::Page if options.alternatives => Detail::Choices,
+            Segmentation::Page => Detail::Text,
+            Segmentation::Block | Segmentation::Line => Detail::Symbols,
+        };
         let result = engine
-            .recognize(
-                image,
-                dpi,
-                options.timeout,
-                options.alternatives && segmentation == Segmentation::Page,
-            )
+            .recognize(image, dpi, options.timeout, detail)
             .map_err(|err| match err {
                 EngineError::TimedOut(limit) => Error::TimedOut(limit),
                 other => Error::Recognize(format!("{other:?}")),
@@ -260,6 +262,123 @@ pub struct BlockReading {
     pub confidence: f32,
     /// The words, with boxes in the block image's pixels; `line` counts the lines of `text`.
     pub words: Vec<Word>,
+    /// Each word's symbols (same order as `words`; empty for a word whose symbols could not
+    /// be matched to it).
+    pub symbols: Vec<Vec<SymbolBox>>,
+}
+
+/// One symbol as Tesseract read it, with its box and confidence.
+///
+/// ```
+/// use sohoa::ocr::SymbolBox;
+/// let dot = SymbolBox { text: ".".into(), confidence: 41.0, bbox: [10, 30, 13, 33] };
+/// assert_eq!(dot.height(), 3);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct SymbolBox {
+    /// The symbol (UTF-8; a letter with its marks is one symbol).
+    pub text: String,
+    /// Recognition confidence, 0–100.
+    pub confidence: f32,
+    /// Left, top, right, bottom in the pixels of the image read.
+    pub bbox: [i32; 4],
+}
+
+impl SymbolBox {
+    /// Width in pixels.
+    pub fn width(&self) -> i32 {
+        self.bbox[2] - self.bbox[0]
+    }
+    /// Height in pixels.
+    pub fn height(&self) -> i32 {
+        self.bbox[3] - self.bbox[1]
+    }
+}
+
+/// The words with their marks judged by size ([`marks::mend_word`]): specks dropped, a
+/// one-dot colon in a number a dot, a long dash an en dash, a spaced dash set apart. `None`
+/// when nothing changed (or too few letters to judge by).
+fn mended_marks(
+    words: &[Word],
+    symbols: &[Vec<SymbolBox>],
+) -> Option<(Vec<Word>, Vec<Vec<SymbolBox>>)> {
+    let height = marks::letter_height(symbols.iter().flatten())?;
+    let mut changed = false;
+    let mut out_words = Vec::with_capacity(words.len());
+    let mut out_symbols = Vec::with_capacity(words.len());
+    for (word, syms) in words.iter().zip(symbols) {
+        if syms.is_empty() {
+            out_words.push(word.clone());
+            out_symbols.push(Vec::new());
+            continue;
+        }
+        let parts = marks::mend_word(syms, height);
+        if parts.len() == 1 && parts[0].0 == word.text {
+            out_words.push(word.clone());
+            out_symbols.push(syms.clone());
+            continue;
+        }
+        changed = true;
+        for (text, [x0, y0, x1, y1]) in parts {
+            out_words.push(Word {
+                text: text.nfc().collect(),
+                bbox: [x0, y0, x1 - x0, y1 - y0].map(|v| v.max(0) as u32),
+                ..word.clone()
+            });
+            // the part's own symbols are no longer known one by one
+            out_symbols.push(Vec::new());
+        }
+    }
+    changed.then_some((out_words, out_symbols))
+}
+
+/// Words joined into text: a space between the words of a line, a newline between lines.
+fn text_of_lines(words: &[Word]) -> String {
+    let mut text = String::new();
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            text.push(if words[i - 1].line == w.line {
+                ' '
+            } else {
+                '\n'
+            });
+        }
+        text.push_str(&w.text);
+    }
+    text
+}
+
+/// The symbols of each word, matched to the TSV's words in order by their text (a word
+/// whose symbols do not spell it gets none).
+fn symbols_of_words(words: &[Word], symbols: Vec<Vec<SymbolBox>>) -> Vec<Vec<SymbolBox>> {
+    let spelled: Vec<String> = symbols
+        .iter()
+        .map(|g| {
+            g.iter()
+                .map(|s| s.text.as_str())
+                .collect::<String>()
+                .nfc()
+                .collect()
+        })
+        .collect();
+    let mut groups: Vec<Option<Vec<SymbolBox>>> = symbols.into_iter().map(Some).collect();
+    let mut next = 0;
+    words
+        .iter()
+        .map(|word| {
+            let found = spelled[next.min(spelled.len())..]
+                .iter()
+                .take(4)
+                .position(|s| *s == word.text);
+            match found {
+                Some(offset) => {
+                    next += offset + 1;
+                    groups[next - 1].take().unwrap_or_default()
+                }
+                None => Vec::new(),
+            }
+        })
+        .collect()
 }
 
 /// Like [`recognize_block`], segmented as `segmentation` says (`Line` for a one-line cell),
@@ -281,8 +400,18 @@ pub fn recognize_block_scored(
     options: &OcrOptions,
     segmentation: Segmentation,
 ) -> Result<BlockReading, Error> {
-    let (text, tsv, _) = run_engine(image, dpi, options, segmentation)?;
+    let Recognized {
+        text, tsv, symbols, ..
+    } = run_engine(image, dpi, options, segmentation)?;
     let words = parse_tsv(&tsv);
+    let symbols = symbols_of_words(&words, symbols);
+    let (words, symbols, text) = match mended_marks(&words, &symbols) {
+        Some((words, symbols)) => {
+            let text = text_of_lines(&words);
+            (words, symbols, text)
+        }
+        None => (words, symbols, text),
+    };
     let confidence = if words.is_empty() {
         0.0
     } else {
@@ -298,13 +427,16 @@ pub fn recognize_block_scored(
         text: text.nfc().collect(),
         confidence,
         words,
+        symbols,
     })
 }
 
 /// Recognises a grey-scale page image and returns its text and words.
 pub fn recognize(image: &image::GrayImage, dpi: u32, options: &OcrOptions) -> Result<Page, Error> {
     let (width, height) = image.dimensions();
-    let (text, tsv, choices) = run_engine(image, dpi, options, Segmentation::Page)?;
+    let Recognized {
+        text, tsv, choices, ..
+    } = run_engine(image, dpi, options, Segmentation::Page)?;
     let mut words = parse_tsv(&tsv);
     attach_alternatives(&mut words, &choices);
     let mut text = tidy_text(&text);

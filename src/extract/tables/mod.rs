@@ -5,7 +5,9 @@
 //!   their boxes, the way Camelot's lattice mode reads them (`pdf.rs`, `ocr` feature);
 //! - scans: ruling lines found on the page image, each cell's text from the page OCR's words
 //!   it holds, a cell OCR'd in its own box where they are unsure (`scan.rs`, `numbering.rs`,
-//!   `ocr` feature).
+//!   `ocr` feature); punctuation print never has in a scanned cell's words is mended by the
+//!   rules of `cell_marks.rs`, a number column's misread separators from its other cells
+//!   (`number_format.rs`).
 //!
 //! Ruled pages of both kinds go through the same cell grid (`grid.rs`): merged cells are written
 //! once, in their top-left position, and the positions they span are left `""`, as the gold
@@ -24,8 +26,12 @@
 
 #[cfg(feature = "ocr")]
 pub mod capitals;
+#[cfg(feature = "ocr")]
+pub mod cell_marks;
 pub mod column_context;
 pub mod grid;
+#[cfg(feature = "ocr")]
+pub mod number_format;
 #[cfg(feature = "ocr")]
 pub mod numbering;
 #[cfg(feature = "ocr")]

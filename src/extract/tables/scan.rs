@@ -323,11 +323,16 @@ pub fn image_tables(
                     match (own, from_words) {
                         (Some((own, c)), Some((words, wc))) => {
                             let (uo, uw) = (unknown_words(&own), unknown_words(&words));
-                            let (chosen, other) = if uo < uw || (uo == uw && c > wc) {
-                                (own, words)
-                            } else {
-                                (words, own)
-                            };
+                            // readings that differ only in the spaces around a dash: the
+                            // cell's own reading measured them on the pixels (`ocr::marks`)
+                            let dash_spaces_only = without_dash_spaces(&tidy_cell(&own))
+                                == without_dash_spaces(&tidy_cell(&words));
+                            let (chosen, other) =
+                                if dash_spaces_only || uo < uw || (uo == uw && c > wc) {
+                                    (own, words)
+                                } else {
+                                    (words, own)
+                                };
                             agreed_punctuation(&tidy_cell(&chosen), &tidy_cell(&other))
                         }
                         (None, Some((words, _))) => words,
@@ -340,6 +345,7 @@ pub fn image_tables(
         }
         let mut rows = g.rows(&texts);
         super::numbering::mend(&mut rows);
+        super::number_format::mend_separators(&mut rows);
         if texts.iter().all(String::is_empty) {
             continue;
         }
@@ -592,9 +598,7 @@ fn tidy_cell(text: &str) -> String {
         }
     }
     drop_stray_dashes(&mut out);
-    if let Some(first) = out.first_mut() {
-        *first = without_unpaired_opening(first, &text);
-    }
+    super::cell_marks::mend_tokens(&mut out);
     out.join(" ")
 }
 
@@ -616,7 +620,7 @@ fn agreed_punctuation(chosen: &str, other: &str) -> String {
         .chars()
         .filter(|c| !c.is_alphanumeric() && !c.is_whitespace())
     {
-        *marks.entry(c).or_default() += 1;
+        *marks.entry(same_dash(c)).or_default() += 1;
     }
     let tokens: Vec<&str> = chosen.split_whitespace().collect();
     let mut out = Vec::with_capacity(tokens.len());
@@ -624,7 +628,10 @@ fn agreed_punctuation(chosen: &str, other: &str) -> String {
         let punctuation_only = !t.chars().any(char::is_alphanumeric);
         if i > 0 && punctuation_only {
             // every mark is counted off, even after one is missing
-            let missing = t.chars().filter(|c| !take_one(&mut marks, c)).count();
+            let missing = t
+                .chars()
+                .filter(|c| !take_one(&mut marks, &same_dash(*c)))
+                .count();
             if missing == 0 {
                 out.push(*t);
             }
@@ -645,6 +652,30 @@ fn agreed_punctuation(chosen: &str, other: &str) -> String {
     out.join(" ")
 }
 
+/// A cell's text without the spaces beside its dashes (`2025 - 2035` → `2025-2035`).
+fn without_dash_spaces(text: &str) -> String {
+    let dashes = |c: char| matches!(c, '-' | '–' | '—');
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let beside_dash = c == ' '
+            && (i > 0 && dashes(chars[i - 1]) || chars.get(i + 1).is_some_and(|&n| dashes(n)));
+        if !beside_dash {
+            out.push(if dashes(c) { '-' } else { c });
+        }
+    }
+    out
+}
+
+/// Every dash as `-`: two readings of one printed dash may read it as different dashes.
+fn same_dash(c: char) -> char {
+    if matches!(c, '–' | '—' | '~') {
+        '-'
+    } else {
+        c
+    }
+}
+
 /// Counts one `key` off `counts`: false when none is left.
 fn take_one<K: std::hash::Hash + Eq>(counts: &mut FxHashMap<K, usize>, key: &K) -> bool {
     counts
@@ -662,27 +693,13 @@ fn is_dash(token: &str) -> bool {
 /// (`07 ngày -`), and a second dash right after a dash (`Sơn Tây - - Đan Phượng`, `--`).
 fn drop_stray_dashes(tokens: &mut Vec<String>) {
     tokens.dedup_by(|next, prev| is_dash(next) && is_dash(prev));
-    for t in tokens.iter_mut().filter(|t| is_dash(t)) {
+    // an en dash is only ever written by the cell reading's mark sizes (`ocr::marks`);
+    // the recogniser's other dashes are hyphens
+    for t in tokens.iter_mut().filter(|t| is_dash(t) && *t != "–") {
         "-".clone_into(t);
     }
     while tokens.len() > 1 && tokens.last().is_some_and(|t| is_dash(t)) {
         tokens.pop();
-    }
-}
-
-/// A cell's first word without the quote mark or speck glued before it (`“Thông báo`,
-/// `'Bộ phận`, `¡2`) when the cell closes no quote.
-fn without_unpaired_opening(first: &str, cell: &str) -> String {
-    const OPENING: &[char] = &['“', '"', '\'', '‘', '„', '¡', '`'];
-    const CLOSING: &[char] = &['”', '"', '\'', '’'];
-    let rest = first.trim_start_matches(OPENING);
-    let closed = cell
-        .char_indices()
-        .any(|(i, c)| i > 0 && CLOSING.contains(&c));
-    if rest.is_empty() || rest.len() == first.len() || closed {
-        first.to_string()
-    } else {
-        rest.to_string()
     }
 }
 
@@ -1107,6 +1124,7 @@ mod tests {
                 word("66.7/2025/NQ-", 220, 0),
                 word("GP", 10, 1),
             ],
+            symbols: Vec::new(),
         };
         assert_eq!(
             repair_cell(r, &read, &[], Mode::Scan),
