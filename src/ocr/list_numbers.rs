@@ -28,6 +28,7 @@
 
 use super::layout::{line_ranges, median_height};
 use crate::ingest::Word;
+use crate::repair::text_lines_of_word_lines;
 
 /// A first word read with less confidence than this may be a misread list number.
 const DOUBTFUL_CONFIDENCE: f32 = 50.0;
@@ -53,10 +54,7 @@ fn list_number(text: &str) -> Option<(u32, &str)> {
 /// many were filled in; `text` is left alone when it does not follow the words line for line.
 pub fn fill_list_numbers(words: &mut [Word], text: &mut String) -> usize {
     let lines = line_ranges(words);
-    let mut text_lines: Vec<String> = text.split('\n').map(str::to_string).collect();
-    let text_line_of: Vec<usize> = (0..text_lines.len())
-        .filter(|&n| !text_lines[n].trim().is_empty())
-        .collect();
+    let text_line_of = text_lines_of_word_lines(text);
     if text_line_of.len() != lines.len() {
         return 0;
     }
@@ -111,6 +109,10 @@ pub fn fill_list_numbers(words: &mut [Word], text: &mut String) -> usize {
             fills.push((l, format!("{}{suffix}", p + 1)));
         }
     }
+    if fills.is_empty() {
+        return 0;
+    }
+    let mut text_lines: Vec<String> = text.split('\n').map(str::to_string).collect();
     for (l, number) in &fills {
         let word = &mut words[lines[*l].start];
         let line = &mut text_lines[text_line_of[*l]];
@@ -121,9 +123,7 @@ pub fn fill_list_numbers(words: &mut [Word], text: &mut String) -> usize {
         word.text.clone_from(number);
         word.alternatives.clear();
     }
-    if !fills.is_empty() {
-        *text = text_lines.join("\n");
-    }
+    *text = text_lines.join("\n");
     fills.len()
 }
 

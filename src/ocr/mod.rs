@@ -362,22 +362,9 @@ fn symbols_of_words(words: &[Word], symbols: Vec<Vec<SymbolBox>>) -> Vec<Vec<Sym
         })
         .collect();
     let mut groups: Vec<Option<Vec<SymbolBox>>> = symbols.into_iter().map(Some).collect();
-    let mut next = 0;
-    words
-        .iter()
-        .map(|word| {
-            let found = spelled[next.min(spelled.len())..]
-                .iter()
-                .take(4)
-                .position(|s| *s == word.text);
-            match found {
-                Some(offset) => {
-                    next += offset + 1;
-                    groups[next - 1].take().unwrap_or_default()
-                }
-                None => Vec::new(),
-            }
-        })
+    groups_of_words(words, &spelled)
+        .into_iter()
+        .map(|g| g.and_then(|g| groups[g].take()).unwrap_or_default())
         .collect()
 }
 
@@ -502,19 +489,31 @@ const MAX_ALTERNATIVE_COST: f32 = 6.0;
 /// (`chuyến` → `chuyển` when the LSTM gave `ể` some weight), cheapest first. Words and choices
 /// are matched in order by their text; a word without a match gets none.
 fn attach_alternatives(words: &mut [Word], choices: &[WordChoices]) {
-    let mut next = 0;
-    for word in words.iter_mut() {
-        let Some(offset) = choices[next.min(choices.len())..]
-            .iter()
-            .take(4)
-            .position(|symbols| best_reading(symbols) == word.text)
-        else {
-            continue;
-        };
-        let symbols = &choices[next + offset];
-        next += offset + 1;
-        word.alternatives = alternatives(symbols);
+    let spelled: Vec<String> = choices.iter().map(best_reading).collect();
+    let groups = groups_of_words(words, &spelled);
+    for (word, group) in words.iter_mut().zip(groups) {
+        if let Some(g) = group {
+            word.alternatives = alternatives(&choices[g]);
+        }
     }
+}
+
+/// For each TSV word, the index of the result iterator's word group (given by its spelling)
+/// that reads it: the two are matched in order by their text, looking a few groups ahead, as
+/// the iterator may hold words the TSV does not; `None` for a word without a match.
+fn groups_of_words(words: &[Word], spelled: &[String]) -> Vec<Option<usize>> {
+    let mut next = 0;
+    words
+        .iter()
+        .map(|word| {
+            let offset = spelled[next.min(spelled.len())..]
+                .iter()
+                .take(4)
+                .position(|s| *s == word.text)?;
+            next += offset + 1;
+            Some(next - 1)
+        })
+        .collect()
 }
 
 fn best_reading(symbols: &WordChoices) -> String {

@@ -35,6 +35,7 @@
 
 use super::layout::{line_ranges, median_height};
 use crate::ingest::Word;
+use crate::repair::text_lines_of_word_lines;
 use rustc_hash::FxHashMap;
 
 /// A block's horizontal extent and how many lines it has.
@@ -207,18 +208,18 @@ pub fn join_split_lines(words: &[Word], text: &str) -> Option<(Vec<Word>, String
         block.lines += 1;
         block.markers &= line.marker;
     }
+    let alone = |j: usize| blocks.get(&lines[j].block).is_some_and(|b| b.lines == 1);
     let mut joins: Vec<Option<Join>> = (0..lines.len())
         .map(|j| {
-            blocks
-                .get(&lines[j].block)
-                .filter(|b| b.lines == 1)
-                .and_then(|_| host_of(j, &lines, words, &blocks))
+            alone(j)
+                .then(|| host_of(j, &lines, words, &blocks))
+                .flatten()
         })
         .collect();
     // then the markers of other blocks, on lines no lone line joined
     let taken: Vec<usize> = joins.iter().flatten().map(|(i, _)| *i).collect();
     for j in 0..lines.len() {
-        if joins[j].is_none() && !taken.contains(&j) {
+        if lines[j].marker && !alone(j) && !taken.contains(&j) {
             joins[j] = host_of(j, &lines, words, &blocks).filter(|(i, _)| joins[*i].is_none());
         }
     }
@@ -235,12 +236,7 @@ pub fn join_split_lines(words: &[Word], text: &str) -> Option<(Vec<Word>, String
     // a part's line becomes None once it is moved onto its host's
     let mut text_lines: Vec<Option<String>> =
         text.split('\n').map(|l| Some(l.to_string())).collect();
-    let text_line_of: Vec<usize> = text_lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.as_deref().is_some_and(|l| !l.trim().is_empty()))
-        .map(|(n, _)| n)
-        .collect();
+    let text_line_of = text_lines_of_word_lines(text);
     if text_line_of.len() != lines.len() {
         // the text does not follow the words line for line: leave both as Tesseract gave them
         return None;

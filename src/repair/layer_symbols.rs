@@ -581,15 +581,16 @@ pub fn take_layer_symbols<'a>(
         if by_line.len() <= line {
             by_line.resize_with(line + 1, Vec::new);
         }
-        let next = words.get(i + 1).filter(|w| w.0 as usize == line);
-        let heading = |j: usize| {
-            let next = next.map(|w| w.1)?;
-            (by_line[line].is_empty())
-                .then(|| roman_heading(word, *confidence, layer[j].0, next))
-                .flatten()
-        };
-        let new = pair
-            .and_then(|j| heading(j).or_else(|| symbols_from_layer(word, *confidence, layer[j].0)));
+        // a section's number is a line's first word, with the heading after it on the line
+        let heading = words
+            .get(i + 1)
+            .filter(|next| next.0 as usize == line && by_line[line].is_empty())
+            .map(|next| next.1);
+        let new = pair.and_then(|j| {
+            heading
+                .and_then(|next| roman_heading(word, *confidence, layer[j].0, next))
+                .or_else(|| symbols_from_layer(word, *confidence, layer[j].0))
+        });
         position_in_line.push(by_line[line].len());
         by_line[line].push((word, new));
     }

@@ -50,6 +50,8 @@ mod specks;
 mod spelling;
 
 pub use candidates::scan::RecogniserHints;
+#[cfg(feature = "ocr")]
+pub(crate) use candidates::scan::text_lines_of_word_lines;
 pub use candidates::two_readings::{SecondReading, pair_by_boxes};
 pub use input::{decode_input, invalid_utf8_warning};
 pub use layer_quality::{CLEAN_LAYER_SCORE, LayerQuality};

@@ -73,7 +73,7 @@ pub struct RecogniserHints {
 
 /// The text line of each OCR word line: word line N is the N-th non-blank line of `text`, as
 /// Tesseract writes them.
-pub(super) fn text_lines_of_word_lines(text: &str) -> Vec<usize> {
+pub(crate) fn text_lines_of_word_lines(text: &str) -> Vec<usize> {
     text.split('\n')
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())

@@ -406,6 +406,13 @@ impl Repairer {
                 // recogniser hardly saw the word either (`pm` where the layer reads `gdm`)
                 continue;
             }
+            // both readings saw the same characters of a code, no syllable (`VP`): it stands
+            // as read, whatever else the recogniser saw there (`VỀ`) and the model prefers
+            let kept = |o: &Opt| matches!(o.text, OptText::Kept);
+            if !is_syllable(s) && s == word_core(other) && slot.options.iter().any(kept) {
+                slot.options.retain(kept);
+                continue;
+            }
             let mut theirs = self.second_options(other, second.same_recogniser, cache);
             let marks_weight = if second.same_recogniser {
                 1.0
@@ -416,13 +423,6 @@ impl Repairer {
             // a first word the model does not know is a slip: the second's words cost less
             let known = |o: &Opt| !o.words().is_empty() && !o.words().contains(&UNK);
             let first_weight = 1.0 - (p.unsure_first_discount * (1.0 - sure)).clamp(0.0, 1.0);
-            // both readings saw the same characters of a code, no syllable (`VP`): it stands
-            // as read, whatever else the recogniser saw there (`VỀ`) and the model prefers
-            let kept = |o: &Opt| matches!(o.text, OptText::Kept);
-            if !is_syllable(s) && s == word_core(other) && slot.options.iter().any(kept) {
-                slot.options.retain(kept);
-                continue;
-            }
             for opt in slot.options.iter_mut() {
                 opt.cost *= first_weight;
                 let agreed = theirs
